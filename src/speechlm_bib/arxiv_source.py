@@ -1,0 +1,224 @@
+"""Fetching metadata from the arXiv API through the ``arxiv`` client.
+
+Requests are batched (up to 100 ids each), spaced by the delay arXiv asks for, time out,
+and are retried with exponential backoff on HTTP errors, dropped connections and arXiv's
+spurious empty pages, honouring Retry-After. What could not be fetched is reported, never
+guessed.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import os
+import re
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import FetchError
+from .ids import parse_arxiv_id
+from .model import ArxivMetadata
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_API = "https://export.arxiv.org/api/query"
+BATCH_SIZE = 100
+_RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+_EMPTY = "arXiv returned an empty page"
+_WITHDRAWN = re.compile(r"\bwithdrawn\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    """Where and how politely to ask: endpoint, delay between requests, timeout, retries."""
+
+    api: str = DEFAULT_API
+    delay: float = 3.0
+    timeout: float = 30.0
+    retries: int = 4
+    max_wait: float = 120.0
+
+    @classmethod
+    def from_environment(cls, environ: dict[str, str] | None = None) -> FetchSettings:
+        """Settings from SPEECHLM_BIB_ARXIV_API, _DELAY, _TIMEOUT and _RETRIES."""
+        env = dict(os.environ) if environ is None else environ
+        defaults = cls()
+        try:
+            return cls(
+                api=env.get("SPEECHLM_BIB_ARXIV_API") or defaults.api,
+                delay=float(env.get("SPEECHLM_BIB_ARXIV_DELAY", defaults.delay)),
+                timeout=float(env.get("SPEECHLM_BIB_ARXIV_TIMEOUT", defaults.timeout)),
+                retries=int(env.get("SPEECHLM_BIB_ARXIV_RETRIES", defaults.retries)),
+            )
+        except ValueError as error:
+            raise FetchError(f"bad SPEECHLM_BIB_ARXIV_* setting: {error}") from None
+
+
+@dataclass(slots=True)
+class FetchResult:
+    """What a fetch found, which ids arXiv does not know, and which failed, with why."""
+
+    found: dict[str, ArxivMetadata] = field(default_factory=dict)
+    unknown: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    requests: int = 0
+
+
+def batches(ids: Sequence[str], size: int = BATCH_SIZE) -> Iterator[list[str]]:
+    """Consecutive batches of at most ``size`` ids.
+
+    >>> [len(b) for b in batches([str(i) for i in range(250)])]
+    [100, 100, 50]
+    """
+    for start in range(0, len(ids), size):
+        yield list(ids[start:start + size])
+
+
+def fetch_metadata(
+    ids: Sequence[str],
+    settings: FetchSettings,
+    progress: Callable[[int], None] | None = None,
+) -> FetchResult:
+    """Fetch the metadata of the given arXiv ids, batch by batch."""
+    source = _Source(settings)
+    result = FetchResult()
+    for batch in batches(ids):
+        source.fetch_batch(batch, result)
+        if progress is not None:
+            progress(len(batch))
+    result.requests = source.requests
+    return result
+
+
+class _Source:
+    """An arxiv client with a timeout, a view of each response, and a retry policy."""
+
+    def __init__(self, settings: FetchSettings) -> None:
+        import arxiv
+
+        self.settings = settings
+        self.requests = 0
+        self.last_response: Any = None
+        self.client = arxiv.Client(page_size=BATCH_SIZE, delay_seconds=settings.delay,
+                                   num_retries=0)
+        self.client.query_url_format = settings.api + "?{}"
+        self.client._session = self._session()
+
+    def _session(self) -> Any:
+        import requests
+
+        session = requests.Session()
+        session.hooks["response"].append(self._saw)
+        plain_request = session.request
+
+        def request(method: str, url: str, **kwargs: Any) -> Any:
+            kwargs.setdefault("timeout", self.settings.timeout)
+            self.requests += 1
+            return plain_request(method, url, **kwargs)
+
+        session.request = request  # type: ignore[method-assign,assignment]
+        return session
+
+    def _saw(self, response: Any, *args: Any, **kwargs: Any) -> None:
+        self.last_response = response
+
+    def fetch_batch(self, batch: list[str], result: FetchResult) -> None:
+        """Fetch one batch into result, retrying what may succeed on a second try."""
+        for attempt in range(self.settings.retries + 1):
+            error = self._try(batch, result)
+            if error is None:
+                return
+            reason, retry = error
+            if not retry or attempt == self.settings.retries:
+                self._give_up(batch, reason, result)
+                return
+            self._wait(attempt, reason)
+
+    @staticmethod
+    def _give_up(batch: list[str], reason: str, result: FetchResult) -> None:
+        """Empty pages on every try mean arXiv knows none of the ids; anything else failed."""
+        if reason == _EMPTY:
+            result.unknown.extend(batch)
+        else:
+            result.failed.update({arxiv_id: reason for arxiv_id in batch})
+
+    def _try(self, batch: list[str], result: FetchResult) -> tuple[str, bool] | None:
+        import arxiv
+        import requests
+
+        self.last_response = None
+        try:
+            found = list(self.client.results(arxiv.Search(id_list=batch, max_results=len(batch))))
+        except arxiv.HTTPError as error:
+            return f"HTTP {error.status}", error.status in _RETRYABLE_STATUS
+        except arxiv.UnexpectedEmptyPageError:
+            return _EMPTY, True
+        except requests.Timeout:
+            return f"no answer within {self.settings.timeout:g} s", True
+        except requests.RequestException as error:
+            return f"connection failed ({type(error).__name__})", True
+        return self._accept(batch, found, result)
+
+    def _accept(self, batch: list[str], found: list[Any],
+                result: FetchResult) -> tuple[str, bool] | None:
+        if self._malformed():
+            return "arXiv returned a cut-off or unreadable page", True
+        if not found:
+            return _EMPTY, True
+        by_id = {}
+        for item in found:
+            meta = to_metadata(item)
+            by_id[meta.id] = meta
+        result.found.update({i: by_id[i] for i in batch if i in by_id})
+        result.unknown.extend(i for i in batch if i not in by_id)
+        return None
+
+    def _malformed(self) -> bool:
+        response = self.last_response
+        return response is not None and b"</feed>" not in response.content[-200:]
+
+    def _wait(self, attempt: int, reason: str) -> None:
+        seconds = min(self.settings.delay * 2 ** attempt, self.settings.max_wait)
+        retry_after = _retry_after(self.last_response)
+        if retry_after is not None:
+            seconds = min(max(seconds, retry_after), self.settings.max_wait)
+        logger.info("arXiv: %s; retrying in %.1f s", reason, seconds)
+        time.sleep(seconds)
+
+
+def _retry_after(response: Any) -> float | None:
+    """Seconds from a Retry-After header (a number or an HTTP date), if there is one."""
+    value = None if response is None else response.headers.get("Retry-After")
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def to_metadata(result: Any) -> ArxivMetadata:
+    """The stored form of an ``arxiv.Result``."""
+    arxiv_id = parse_arxiv_id(result.get_short_id())
+    return ArxivMetadata(
+        id=arxiv_id.id,
+        version=arxiv_id.version or 1,
+        title=" ".join(result.title.split()),
+        authors=tuple(" ".join(a.name.split()) for a in result.authors),
+        published=result.published.date().isoformat(),
+        updated=result.updated.date().isoformat(),
+        primary_category=result.primary_category or None,
+        doi=result.doi or None,
+        journal_ref=" ".join(result.journal_ref.split()) if result.journal_ref else None,
+        comment=" ".join(result.comment.split()) if result.comment else None,
+    )
+
+
+def is_withdrawn(meta: ArxivMetadata) -> bool:
+    """Whether arXiv's comment says the work was withdrawn."""
+    return bool(meta.comment and _WITHDRAWN.search(meta.comment))

@@ -1,0 +1,118 @@
+"""The ``speechlm-bib`` command: thin wrappers that load, call the core, write and report."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .errors import SpeechlmBibError
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What every command shares: the repository root as given (None: search from here)."""
+
+    root: Path | None
+
+    def find_root(self) -> Path:
+        """The repository to work on."""
+        from .store import find_root
+
+        return self.root.resolve() if self.root else find_root(Path.cwd())
+
+
+class _Group(click.Group):
+    """A group that turns speechlm-bib errors into one line on stderr and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SpeechlmBibError as error:
+            click.echo(f"speechlm-bib: error: {error}", err=True)
+            ctx.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("speechlm-bib: interrupted; files already written are complete, "
+                       "nothing is half-written", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=_Group)
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path),
+              help="Repository to work on (default: the nearest parent holding entries/).")
+@click.option("-v", "--verbose", is_flag=True, help="Log what is being done.")
+@click.version_option(package_name="speechlm-bib")
+@click.pass_context
+def cli(ctx: click.Context, root: Path | None, verbose: bool) -> None:
+    """Keep a survey's list, its BibTeX records and references.bib in one place."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="speechlm-bib: %(message)s")
+    ctx.obj = Settings(root)
+
+
+@cli.command("import")
+@click.argument("markdown", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_obj
+def import_command(settings: Settings, markdown: Path) -> None:
+    """Create entries/ from an awesome-list README: one section per table, one entry a row."""
+    from .commands import run_import
+
+    root = (settings.root or Path.cwd()).resolve()
+    written = run_import(root, markdown)
+    click.echo(f"imported {written} entries into {root / 'entries'}")
+
+
+@cli.command()
+@click.argument("id_or_url")
+@click.option("--section", required=True, help="The section (folder under entries/) to add to.")
+@click.option("--name", help="The name the row shows (model, dataset or benchmark).")
+@click.pass_obj
+def add(settings: Settings, id_or_url: str, section: str, name: str | None) -> None:
+    """Add an entry for an arXiv paper, given by id or URL, fetching its metadata."""
+    from .commands import run_add
+
+    path, key = run_add(settings.find_root(), id_or_url, section, name)
+    click.echo(f"added {path} as {key}")
+
+
+@cli.command()
+@click.option("--refresh", is_flag=True, help="Fetch again what is stored already.")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--only", "only", multiple=True, metavar="KEY",
+              help="Sync only the entries with this key or arXiv id (repeatable).")
+@click.pass_obj
+def sync(settings: Settings, refresh: bool, dry_run: bool, only: tuple[str, ...]) -> None:
+    """Fetch arXiv metadata for the entries, store it, and build."""
+    from .commands import run_sync
+
+    outcome = run_sync(settings.find_root(), refresh=refresh, dry_run=dry_run, only=only,
+                       progress=sys.stderr.isatty())
+    click.echo(outcome.summary)
+    if outcome.partial:
+        raise click.exceptions.Exit(1)
+
+
+@cli.command()
+@click.option("--check", is_flag=True,
+              help="Write nothing; exit 1 naming the generated files that are out of date.")
+@click.pass_obj
+def build(settings: Settings, check: bool) -> None:
+    """Regenerate references.bib and the other generated files, offline."""
+    from .commands import run_build
+
+    root = settings.find_root()
+    paths = run_build(root, check=check)
+    names = ", ".join(str(p.relative_to(root)) for p in paths)
+    if check and paths:
+        click.echo(f"out of date: {names} (run `speechlm-bib build`)", err=True)
+        raise click.exceptions.Exit(1)
+    click.echo(f"{'up to date' if check else 'wrote ' + names if paths else 'nothing to write'}")
+
+
+def main() -> None:
+    """Console entry point."""
+    cli(prog_name="speechlm-bib")

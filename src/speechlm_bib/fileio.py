@@ -1,0 +1,73 @@
+"""Writing files safely: atomic replacement, writing only on change, one writer at a time."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import RepositoryError
+
+LOCK_NAME = ".speechlm-bib.lock"
+
+
+def read_text(path: Path) -> str | None:
+    """The file's text, or None when it does not exist."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write text to a temporary file beside path, flush it to disk and rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(tmp).replace(path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            Path(tmp).unlink()
+        raise
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write text to path only when it differs from what is there; say whether it wrote."""
+    if read_text(path) == text:
+        return False
+    write_atomic(path, text)
+    return True
+
+
+@contextlib.contextmanager
+def repository_lock(root: Path, wait: float = 10.0) -> Iterator[None]:
+    """Hold the repository's write lock, waiting up to ``wait`` seconds for another writer."""
+    handle = (root / LOCK_NAME).open("a")
+    try:
+        _acquire(handle.fileno(), wait, root)
+        yield
+    finally:
+        handle.close()
+
+
+def _acquire(fd: int, wait: float, root: Path) -> None:
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise RepositoryError(
+                    "another speechlm-bib process is writing this repository; try again",
+                    root / LOCK_NAME,
+                ) from None
+            time.sleep(0.05)

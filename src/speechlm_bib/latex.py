@@ -1,0 +1,151 @@
+"""Plain text to BibTeX/LaTeX and back: escaping, brace protection, Unicode encoding.
+
+The inverse, ``to_text``, is what renderers use to show a BibTeX value as plain text.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from typing import Any
+
+_SPECIALS = {
+    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%",
+    "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+}
+_SPECIAL_RE = re.compile(r"[\\{}&%$#_~^]")
+_WORD_RE = re.compile(r"[^\s]+")
+_PART_SPLIT = re.compile(r"([-/])")
+_CORE = re.compile(r"^(?P<lead>[^\w]*)(?P<core>.*?)(?P<trail>[^\w]*)$", re.UNICODE)
+
+
+def escape(text: str) -> str:
+    r"""Escape LaTeX's special characters and encode what is not ASCII as LaTeX commands.
+
+    >>> escape("50% of R&D_x")
+    '50\\% of R\\&D\\_x'
+    >>> escape(r"\input{x}")
+    '\\textbackslash{}input\\{x\\}'
+    >>> escape("Défossez")
+    "D{\\'e}fossez"
+    """
+    escaped = _SPECIAL_RE.sub(lambda m: _SPECIALS[m.group()], text)
+    return escaped if escaped.isascii() else _encoder().unicode_to_latex(escaped)
+
+
+@functools.cache
+def _encoder() -> Any:
+    from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+    return UnicodeToLatexEncoder(
+        non_ascii_only=True,
+        replacement_latex_protection="braces-all",
+        unknown_char_policy="keep",
+        unknown_char_warning=False,
+    )
+
+
+def unencodable(text: str) -> str:
+    """The characters of text that have no LaTeX form pdflatex can typeset.
+
+    >>> unencodable("Défossez 理想")
+    '理想'
+    """
+    return "".join(c for c in text if not c.isascii() and _encoder().unicode_to_latex(c) == c)
+
+
+def needs_protection(part: str) -> bool:
+    """Whether a word part would lose meaning if a style lowercased it.
+
+    >>> [needs_protection(w) for w in ("HuBERT", "GPT", "Qwen2.5", "Speech", "wav2vec", "A")]
+    [True, True, True, False, False, False]
+    """
+    if sum(c.isalpha() for c in part) < 2:
+        return False
+    inner_capital = any(c.isupper() for c in part[1:])
+    return inner_capital or (part[0].isupper() and any(c.isdigit() for c in part))
+
+
+def protect_title(title: str, terms: Iterable[str] = ()) -> str:
+    r"""A title as BibTeX: escaped, with acronyms, mixed-case words and terms brace-protected.
+
+    >>> protect_title("LLaMA-Omni: Seamless Speech Interaction with GPT-4o")
+    '{LLaMA}-{Omni}: Seamless Speech Interaction with {GPT}-4o'
+    >>> protect_title("Kimi-Audio Technical Report", ["Kimi-Audio"])
+    '{Kimi-Audio} Technical Report'
+    >>> protect_title("A 10000+ Hours Mandarin Corpus", ["Mandarin"])
+    'A 10000+ Hours {Mandarin} Corpus'
+    """
+    pieces = []
+    for plain, is_term in _split_terms(title, terms):
+        pieces.append("{" + escape(plain) + "}" if is_term else _protect_words(plain))
+    return "".join(pieces)
+
+
+def _split_terms(text: str, terms: Iterable[str]) -> list[tuple[str, bool]]:
+    ordered = sorted({t for t in terms if t and t in text}, key=len, reverse=True)
+    if not ordered:
+        return [(text, False)]
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ordered)) + r")(?![\w-])")
+    pieces, last = [], 0
+    for match in pattern.finditer(text):
+        pieces += [(text[last:match.start()], False), (match.group(), True)]
+        last = match.end()
+    pieces.append((text[last:], False))
+    return [piece for piece in pieces if piece[0]]
+
+
+def _protect_words(text: str) -> str:
+    return _WORD_RE.sub(lambda m: _protect_word(m.group()), text)
+
+
+def _protect_word(word: str) -> str:
+    match = _CORE.match(word)
+    if match is None or not match.group("core"):
+        return escape(word)
+    parts = _PART_SPLIT.split(match.group("core"))
+    words = parts[::2]
+    protect = [needs_protection(p) for p in words]
+    if any(protect):
+        protect = [flag or p[:1].isupper() for flag, p in zip(protect, words, strict=True)]
+    out = [escape(match.group("lead"))]
+    for index, part in enumerate(parts):
+        flagged = index % 2 == 0 and protect[index // 2]
+        out.append("{" + escape(part) + "}" if flagged else escape(part))
+    out.append(escape(match.group("trail")))
+    return "".join(out)
+
+
+def to_text(value: str) -> str:
+    r"""A BibTeX value as plain Unicode text: LaTeX decoded, protecting braces dropped.
+
+    >>> to_text(r"{LLaMA}-{Omni}: D{\'e}fossez \& 50\%")
+    'LLaMA-Omni: Défossez & 50%'
+    """
+    if "\\" not in value and "{" not in value and "$" not in value:
+        return value
+    return str(_decoder().latex_to_text(value))
+
+
+@functools.cache
+def _decoder() -> Any:
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
+
+
+def math_to_text(value: str) -> str:
+    r"""Inline math as the Unicode text it shows.
+
+    >>> math_to_text(r"$A/T \rightarrow -$")
+    'A/T → -'
+    """
+    return " ".join(str(_math_decoder().latex_to_text(value)).split())
+
+
+@functools.cache
+def _math_decoder() -> Any:
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text(math_mode="text")

@@ -1,0 +1,352 @@
+"""The repository on disk.
+
+entries/ holds list.yaml, one YAML file per row, records.bib and terms.txt; data/arxiv.json
+the stored arXiv metadata; references.bib and the other generated files sit at the top.
+
+Loading validates everything and raises ``InputError`` naming file and line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, RepositoryError
+from .fileio import read_text
+from .ids import is_web_url, parse_arxiv_id
+from .keys import is_valid_key
+from .model import Acknowledgement, ArxivMetadata, Column, Entry, HandRecord, Section
+from .yamlfile import Node, parse_yaml, read_source
+
+ENTRIES = "entries"
+LIST_FILE = "list.yaml"
+RECORDS_FILE = "records.bib"
+TERMS_FILE = "terms.txt"
+ARXIV_STORE = Path("data") / "arxiv.json"
+BIB_FILE = "references.bib"
+_ENTRY_FIELDS = {"name", "title", "url", "arxiv", "key", "columns", "acknowledge"}
+_SECTION_FIELDS = {"id", "heading", "columns", "level", "group", "intro"}
+_COLUMN_FIELDS = {"heading", "source", "linked"}
+_SECTION_ID = re.compile(r"[a-z][a-z0-9_-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class ListConfig:
+    """The list as a whole: its sections, in order, and the key of the survey's own entry."""
+
+    sections: tuple[Section, ...]
+    survey: str | None
+
+
+def find_root(start: Path) -> Path:
+    """The nearest directory at or above ``start`` that holds an entries/ folder."""
+    start = start.resolve()
+    for candidate in (start, *start.parents):
+        if (candidate / ENTRIES).is_dir():
+            return candidate
+    raise RepositoryError(f"no {ENTRIES}/ folder here or in any parent directory", start)
+
+
+def load_mapping(path: Path, allowed: set[str]) -> dict[str, Node]:
+    """A YAML file whose document is a mapping with only the allowed fields."""
+    document = parse_yaml(read_source(path), path)
+    if document is None:
+        raise InputError("is empty", path, 1)
+    return check_mapping(document, path, allowed, "the file")
+
+
+def check_mapping(node: Node, path: Path, allowed: set[str], what: str) -> dict[str, Node]:
+    """A mapping node's fields, refusing anything else and fields not in ``allowed``."""
+    if not isinstance(node.value, dict):
+        raise InputError(f"{what} must be a mapping of fields", path, node.line, node.column)
+    for name, value in node.value.items():
+        if name not in allowed:
+            known = ", ".join(sorted(allowed))
+            raise InputError(f"unknown field '{name}' (known: {known})", path, value.line)
+    return dict(node.value)
+
+
+def text_field(fields: dict[str, Node], name: str, path: Path) -> str | None:
+    """A scalar field as the text written in the file (None when absent or null)."""
+    node = fields.get(name)
+    if node is None or node.value is None:
+        return None
+    if isinstance(node.value, dict | list):
+        raise InputError(f"'{name}' must be text", path, node.line, node.column)
+    if isinstance(node.value, bool):
+        raise InputError(f"'{name}' must be text, not {node.raw}", path, node.line, node.column)
+    text = str(node.raw).strip()
+    if not text:
+        raise InputError(f"'{name}' is empty; leave the field out instead", path, node.line)
+    return text
+
+
+def load_list_config(root: Path) -> ListConfig:
+    """Read entries/list.yaml: the sections and the survey's key."""
+    path = root / ENTRIES / LIST_FILE
+    fields = load_mapping(path, {"sections", "survey"})
+    node = fields.get("sections")
+    if node is None or not isinstance(node.value, list) or not node.value:
+        raise InputError("'sections' must be a list of sections", path, node.line if node else 1)
+    sections = tuple(_section(item, path) for item in node.value)
+    seen: set[str] = set()
+    for section, item in zip(sections, node.value, strict=True):
+        if section.id in seen:
+            raise InputError(f"section '{section.id}' is defined twice", path, item.line)
+        seen.add(section.id)
+    return ListConfig(sections, text_field(fields, "survey", path))
+
+
+def _section(node: Node, path: Path) -> Section:
+    fields = check_mapping(node, path, _SECTION_FIELDS, "a section")
+    section_id = text_field(fields, "id", path)
+    heading = text_field(fields, "heading", path)
+    if section_id is None or not _SECTION_ID.fullmatch(section_id):
+        raise InputError("a section needs an 'id' of lowercase letters, digits, _", path, node.line)
+    if heading is None:
+        raise InputError(f"section '{section_id}' needs a 'heading'", path, node.line)
+    level = fields.get("level")
+    if level is not None and level.value not in (2, 3, 4):
+        raise InputError("'level' must be 2, 3 or 4", path, level.line, level.column)
+    return Section(
+        id=section_id,
+        heading=heading,
+        columns=_columns(fields.get("columns"), path),
+        level=level.value if level is not None else 2,
+        group=text_field(fields, "group", path),
+        intro=text_field(fields, "intro", path),
+    )
+
+
+def _columns(node: Node | None, path: Path) -> tuple[Column, ...]:
+    if node is None:
+        return ()
+    if not isinstance(node.value, list):
+        raise InputError("'columns' must be a list", path, node.line, node.column)
+    columns = []
+    for item in node.value:
+        fields = check_mapping(item, path, _COLUMN_FIELDS, "a column")
+        heading = text_field(fields, "heading", path)
+        if heading is None:
+            raise InputError("a column needs a 'heading'", path, item.line)
+        linked = fields.get("linked")
+        columns.append(
+            Column(heading, text_field(fields, "source", path) or heading,
+                   bool(linked.value) if linked else False)
+        )
+    return tuple(columns)
+
+
+def entry_paths(root: Path, sections: tuple[Section, ...]) -> list[tuple[Section, Path]]:
+    """Every entry file, section by section in list order, files sorted by name."""
+    result: list[tuple[Section, Path]] = []
+    for section in sections:
+        folder = root / ENTRIES / section.id
+        if folder.is_dir():
+            result.extend((section, path) for path in sorted(folder.glob("*.yaml")))
+    return result
+
+
+def check_section_folders(root: Path, sections: tuple[Section, ...]) -> None:
+    """Refuse a folder under entries/ that is not a section, or a misplaced entry file."""
+    known = {s.id for s in sections}
+    for path in sorted((root / ENTRIES).iterdir()):
+        if path.is_dir() and path.name not in known and not path.name.startswith("."):
+            raise InputError(
+                f"folder '{path.name}' is not a section of {LIST_FILE}", path
+            )
+        if path.suffix in {".yaml", ".yml"} and path.name != LIST_FILE:
+            raise InputError("entry files belong in a section's folder", path)
+
+
+def load_entry(path: Path, section: Section) -> Entry:
+    """Read and validate one entry file."""
+    fields = load_mapping(path, _ENTRY_FIELDS)
+    return Entry(
+        path=path,
+        section=section.id,
+        name=text_field(fields, "name", path),
+        title=text_field(fields, "title", path),
+        url=_url(fields, path),
+        arxiv=_arxiv(fields, path),
+        key=_key(fields, path),
+        columns=_entry_columns(fields.get("columns"), section, path),
+        acknowledge=_acknowledgements(fields.get("acknowledge"), path),
+        lines=tuple((name, node.line) for name, node in fields.items()),
+    )
+
+
+def _url(fields: dict[str, Node], path: Path) -> str | None:
+    url = text_field(fields, "url", path)
+    if url is not None and not is_web_url(url):
+        node = fields["url"]
+        raise InputError(f"'url' is not an http(s) URL: {url!r}", path, node.line, node.column)
+    return url
+
+
+def _arxiv(fields: dict[str, Node], path: Path) -> str | None:
+    text = text_field(fields, "arxiv", path)
+    if text is None:
+        return None
+    node = fields["arxiv"]
+    try:
+        arxiv_id = parse_arxiv_id(text)
+    except ValueError as error:
+        raise InputError(f"'arxiv': {error}", path, node.line, node.column) from None
+    if arxiv_id.version is not None or ("/" in text and "://" in text):
+        raise InputError(
+            f"'arxiv' takes the bare id, without version or URL: '{arxiv_id.id}'",
+            path, node.line, node.column,
+        )
+    return arxiv_id.id
+
+
+def _key(fields: dict[str, Node], path: Path) -> str | None:
+    key = text_field(fields, "key", path)
+    if key is not None and not is_valid_key(key):
+        node = fields["key"]
+        raise InputError(
+            f"'key' {key!r} is not a valid citation key (letters, digits and _:.+/- only)",
+            path, node.line, node.column,
+        )
+    return key
+
+
+def _entry_columns(node: Node | None, section: Section, path: Path) -> tuple[tuple[str, str], ...]:
+    if node is None:
+        return ()
+    fields = check_mapping(node, path, set(section.extra_columns), "'columns'")
+    values = []
+    for heading in section.extra_columns:
+        text = text_field(fields, heading, path)
+        if text is not None:
+            values.append((heading, text))
+    return tuple(values)
+
+
+def _acknowledgements(node: Node | None, path: Path) -> tuple[Acknowledgement, ...]:
+    if node is None:
+        return ()
+    if not isinstance(node.value, list):
+        raise InputError("'acknowledge' must be a list", path, node.line, node.column)
+    result: list[Acknowledgement] = []
+    for item in node.value:
+        fields = check_mapping(item, path, {"code", "reason", "about"}, "an acknowledgement")
+        code, reason = text_field(fields, "code", path), text_field(fields, "reason", path)
+        if code is None or reason is None:
+            raise InputError("an acknowledgement needs a 'code' and a 'reason'", path, item.line)
+        result.append(Acknowledgement(code, reason, text_field(fields, "about", path)))
+    return tuple(result)
+
+
+def load_terms(root: Path) -> tuple[str, ...]:
+    """The protected terms of entries/terms.txt, one a line, '#' starting a comment."""
+    text = read_text(root / ENTRIES / TERMS_FILE)
+    if text is None:
+        return ()
+    terms = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return tuple(term for term in terms if term)
+
+
+def load_hand_records(root: Path) -> dict[str, HandRecord]:
+    """The hand-maintained records of entries/records.bib, by key."""
+    path = root / ENTRIES / RECORDS_FILE
+    if not path.exists():
+        return {}
+    return parse_hand_records(read_source(path), path)
+
+
+def parse_hand_records(text: str, path: Path) -> dict[str, HandRecord]:
+    """Parse hand-maintained BibTeX, refusing anything bibtexparser cannot read."""
+    from bibtexparser.entrypoint import parse_string
+    from bibtexparser.middlewares import RemoveEnclosingMiddleware
+
+    library = parse_string(text, parse_stack=[RemoveEnclosingMiddleware()])
+    if library.failed_blocks:
+        block = library.failed_blocks[0]
+        reason = str(getattr(block, "error", "")).split("\n")[0] or "cannot parse this record"
+        raise InputError(f"broken BibTeX: {reason}", path, (block.start_line or 0) + 1)
+    records = {}
+    for entry in library.entries:
+        _check_hand_entry(entry, path)
+        fields = tuple((f.key.lower(), str(f.value)) for f in entry.fields)
+        records[entry.key] = HandRecord(entry.key, entry.entry_type.lower(), fields,
+                                        (entry.start_line or 0) + 1)
+    return records
+
+
+def _check_hand_entry(entry: Any, path: Path) -> None:
+    if not is_valid_key(entry.key):
+        raise InputError(f"'{entry.key}' is not a valid citation key", path,
+                         (entry.start_line or 0) + 1)
+    for field in entry.fields:
+        value = str(field.value)
+        if value.count("{") != value.count("}"):
+            raise InputError(
+                f"unbalanced braces in field '{field.key}' of '{entry.key}'",
+                path, (field.start_line or entry.start_line or 0) + 1,
+            )
+
+
+def load_arxiv_store(root: Path) -> dict[str, ArxivMetadata]:
+    """The arXiv metadata that sync stored, by id."""
+    path = root / ARXIV_STORE
+    text = read_text(path)
+    if text is None:
+        return {}
+    try:
+        data = json.loads(text)
+        return {arxiv_id: _metadata(arxiv_id, item) for arxiv_id, item in data.items()}
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        raise InputError(f"stored arXiv metadata is damaged ({error}); run sync --refresh",
+                         path) from None
+
+
+def _metadata(arxiv_id: str, item: dict[str, Any]) -> ArxivMetadata:
+    return ArxivMetadata(
+        id=arxiv_id,
+        version=int(item["version"]),
+        title=str(item["title"]),
+        authors=tuple(str(a) for a in item["authors"]),
+        published=str(item["published"]),
+        updated=str(item["updated"]),
+        primary_category=item.get("primary_category"),
+        doi=item.get("doi"),
+        journal_ref=item.get("journal_ref"),
+        comment=item.get("comment"),
+    )
+
+
+def render_arxiv_store(store: Mapping[str, ArxivMetadata]) -> str:
+    """The JSON text of the arXiv store: sorted by id, fixed field order, no run timestamps."""
+    data = {arxiv_id: _metadata_dict(store[arxiv_id]) for arxiv_id in sorted(store)}
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def _metadata_dict(meta: ArxivMetadata) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "version": meta.version,
+        "title": meta.title,
+        "authors": list(meta.authors),
+        "published": meta.published,
+        "updated": meta.updated,
+    }
+    optional = {"primary_category": meta.primary_category, "doi": meta.doi,
+                "journal_ref": meta.journal_ref, "comment": meta.comment}
+    item.update({name: value for name, value in optional.items() if value})
+    return item
+
+
+def pin_key(path: Path, key: str) -> str:
+    """The entry file's text with a ``key:`` line added, leaving every other line untouched."""
+    text = read_source(path)
+    lines = text.splitlines(keepends=True)
+    at = 0
+    while at < len(lines) and (lines[at].startswith("#") or lines[at].startswith("---")):
+        at += 1
+    lines.insert(at, f"key: {key}\n")
+    return "".join(lines)

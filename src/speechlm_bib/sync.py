@@ -1,0 +1,90 @@
+"""Sync planning and bookkeeping: what to fetch, and what a fetch changed, field by field."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, fields
+
+from .arxiv_source import FetchResult, is_withdrawn
+from .model import ArxivMetadata, Repository
+
+ADDED, CHANGED, UNCHANGED, UNKNOWN, FAILED = "added", "changed", "unchanged", "unknown", "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What a sync did to one arXiv id, with one line per changed field."""
+
+    arxiv_id: str
+    kind: str
+    details: tuple[str, ...] = ()
+
+
+def ids_to_fetch(repo: Repository, only: Collection[str] = (), refresh: bool = False) -> list[str]:
+    """The arXiv ids of the entries to sync, in list order, without repeats.
+
+    ``only`` limits the sync to entries with these keys or arXiv ids; without ``refresh``,
+    ids whose metadata is stored already are left out.
+    """
+    wanted = set(only)
+    ids: dict[str, None] = {}
+    for entry in repo.entries:
+        if entry.arxiv is None or (wanted and not wanted & {entry.key, entry.arxiv}):
+            continue
+        if refresh or entry.arxiv not in repo.arxiv:
+            ids[entry.arxiv] = None
+    return list(ids)
+
+
+def merge(stored: Mapping[str, ArxivMetadata], result: FetchResult,
+          asked: list[str]) -> tuple[dict[str, ArxivMetadata], list[Change]]:
+    """The new store and the change of every asked id; failures keep what was stored."""
+    store = dict(stored)
+    changes = []
+    for arxiv_id in asked:
+        if arxiv_id in result.found:
+            new = result.found[arxiv_id]
+            changes.append(_compare(stored.get(arxiv_id), new))
+            store[arxiv_id] = new
+        elif arxiv_id in result.failed:
+            changes.append(Change(arxiv_id, FAILED, (result.failed[arxiv_id],)))
+        else:
+            changes.append(Change(arxiv_id, UNKNOWN, ("arXiv does not know this id",)))
+    return store, changes
+
+
+def _compare(old: ArxivMetadata | None, new: ArxivMetadata) -> Change:
+    notes = ("arXiv says it was withdrawn",) if is_withdrawn(new) else ()
+    if old is None:
+        return Change(new.id, ADDED, notes)
+    details = tuple(_field_change(f.name, getattr(old, f.name), getattr(new, f.name))
+                    for f in fields(ArxivMetadata) if getattr(old, f.name) != getattr(new, f.name))
+    return Change(new.id, CHANGED if details else UNCHANGED, details + notes)
+
+
+def _field_change(name: str, old: object, new: object) -> str:
+    if name == "authors" and isinstance(old, tuple) and isinstance(new, tuple):
+        gone = [a for a in old if a not in new]
+        came = [a for a in new if a not in old]
+        parts = [f"{len(old)} -> {len(new)} authors"]
+        parts += [f"added {', '.join(came)}"] if came else []
+        parts += [f"removed {', '.join(gone)}"] if gone else []
+        parts += [] if came or gone else ["order changed"]
+        return "authors: " + "; ".join(parts)
+    return f"{name}: {old!r} -> {new!r}"
+
+
+def render_summary(changes: list[Change], skipped: int) -> str:
+    """The summary sync prints: counts, then one line per field changed and per problem."""
+    counts = {kind: sum(c.kind == kind for c in changes)
+              for kind in (ADDED, CHANGED, UNCHANGED, UNKNOWN, FAILED)}
+    lines = [
+        f"{counts[ADDED]} added, {counts[CHANGED]} changed, {counts[UNCHANGED]} unchanged, "
+        f"{skipped} already stored (not fetched), {counts[UNKNOWN]} unknown to arXiv, "
+        f"{counts[FAILED]} failed"
+    ]
+    for change in changes:
+        if change.kind != UNCHANGED or change.details:
+            lines.extend(f"  {change.kind} {change.arxiv_id}: {detail}"
+                         for detail in change.details or ("new",))
+    return "\n".join(lines)

@@ -1,0 +1,92 @@
+"""Reading YAML safely, keeping the line of every value and the raw text of scalars."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError
+
+try:
+    from yaml import CSafeLoader as SafeLoader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader  # type: ignore[assignment]
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A YAML value with its 1-based line and column and, for scalars, the text as written."""
+
+    value: Any
+    line: int
+    column: int
+    raw: str | None = None
+
+
+def read_source(path: Path) -> str:
+    """The text of a UTF-8 file, refusing what is not one (directories, bad bytes, a BOM)."""
+    if path.is_dir():
+        raise InputError("is a directory, expected a file", path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror}", path) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise InputError("starts with a byte-order mark; save it as UTF-8 without BOM", path, 1)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError(f"is not UTF-8 (byte {data[error.start]:#04x})", path, line) from None
+
+
+def parse_yaml(text: str, path: Path) -> Node | None:
+    """Parse one YAML document into Nodes; None for an empty document."""
+    loader = SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        return None if root is None else _to_node(root, path, loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problem = error.problem or error.context or "invalid YAML"
+        line = mark.line + 1 if mark else None
+        column = mark.column + 1 if mark else None
+        raise InputError(f"YAML syntax error: {problem}", path, line, column) from None
+    except yaml.YAMLError as error:
+        raise InputError(f"YAML error: {error}", path) from None
+    finally:
+        loader.dispose()
+
+
+def _to_node(node: yaml.Node, path: Path, loader: SafeLoader) -> Node:
+    line, column = node.start_mark.line + 1, node.start_mark.column + 1
+    if isinstance(node, yaml.MappingNode):
+        return Node(_mapping(node, path, loader), line, column)
+    if isinstance(node, yaml.SequenceNode):
+        return Node([_to_node(item, path, loader) for item in node.value], line, column)
+    return Node(_scalar(node, path, loader), line, column, raw=str(node.value))
+
+
+def _mapping(node: yaml.MappingNode, path: Path, loader: SafeLoader) -> dict[str, Node]:
+    result: dict[str, Node] = {}
+    for key_node, value_node in node.value:
+        key = _to_node(key_node, path, loader)
+        if not isinstance(key.value, str):
+            raise InputError(f"keys must be text, not {key.raw!r}", path, key.line, key.column)
+        if key.value in result:
+            raise InputError(f"field '{key.value}' appears twice", path, key.line, key.column)
+        result[key.value] = _to_node(value_node, path, loader)
+    return result
+
+
+def _scalar(node: yaml.Node, path: Path, loader: SafeLoader) -> Any:
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.constructor.ConstructorError as error:
+        mark = node.start_mark
+        raise InputError(
+            f"cannot read value: {error.problem}", path, mark.line + 1, mark.column + 1
+        ) from None
