@@ -1,0 +1,93 @@
+"""Shared fixtures: the loopback arXiv server, copies of the survey repository, the CLI."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from arxiv_server import ArxivReplayServer
+from click.testing import CliRunner, Result
+
+from speechlm_bib.cli import cli
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+REPLAY = DATA / "arxiv-replay"
+SURVEY_README = DATA / "awesome-speechlm-survey.README.md"
+REPOSITORY_FILES = ("entries", "data", "references.bib")
+
+
+@pytest.fixture(scope="session")
+def replay_server() -> Iterator[ArxivReplayServer]:
+    """One loopback arXiv server for the session, serving the replay data."""
+    with ArxivReplayServer(REPLAY) as server:
+        yield server
+
+
+@pytest.fixture
+def arxiv(replay_server: ArxivReplayServer,
+          monkeypatch: pytest.MonkeyPatch) -> Iterator[ArxivReplayServer]:
+    """The loopback server, with the environment pointing speechlm-bib at it, no delay."""
+    replay_server.reset()
+    replay_server.clear_faults()
+    monkeypatch.setenv("SPEECHLM_BIB_ARXIV_API", replay_server.url)
+    monkeypatch.setenv("SPEECHLM_BIB_ARXIV_DELAY", "0")
+    monkeypatch.setenv("SPEECHLM_BIB_ARXIV_TIMEOUT", "2")
+    yield replay_server
+    replay_server.clear_faults()
+
+
+@pytest.fixture
+def survey_repo(tmp_path: Path) -> Path:
+    """A copy of the committed survey repository (entries, stored metadata, generated files)."""
+    root = tmp_path / "survey"
+    root.mkdir()
+    for name in REPOSITORY_FILES:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, root / name)
+        else:
+            shutil.copy2(source, root / name)
+    readme = REPO / "README.md"
+    if readme.exists():
+        shutil.copy2(readme, root / "README.md")
+    for generated in ("CITATION.cff",):
+        if (REPO / generated).exists():
+            shutil.copy2(REPO / generated, root / generated)
+    return root
+
+
+@dataclass(frozen=True)
+class Cli:
+    """Runs speechlm-bib in-process through click's CliRunner."""
+
+    def __call__(self, *args: str | Path, root: Path | None = None) -> Result:
+        argv = [str(a) for a in args]
+        if root is not None:
+            argv = ["--root", str(root), *argv]
+        return CliRunner().invoke(cli, argv, catch_exceptions=False)
+
+
+@pytest.fixture
+def run() -> Cli:
+    """Call as ``run("build", "--check", root=path)``."""
+    return Cli()
+
+
+def run_subprocess(*args: str | Path, cwd: Path,
+                   env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed console script as a real process."""
+    command = [sys.executable, "-m", "speechlm_bib", *[str(a) for a in args]]
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=120, check=False)
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    """Every file under root (but the lock file) with its bytes, to compare whole trees."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and p.name != ".speechlm-bib.lock"}
