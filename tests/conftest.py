@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from arxiv_server import ArxivReplayServer
 from click.testing import CliRunner, Result
 
 from speechlm_bib.cli import cli
+
+from arxiv_server import ArxivReplayServer
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

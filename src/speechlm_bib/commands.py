@@ -162,5 +162,5 @@ def _key_for(repo: Repository, meta: ArxivMetadata) -> str:
     for entry in repo.entries:
         if entry.arxiv == meta.id and entry.key:
             return entry.key
-    taken = set(assign_keys(repo).values()) | set(repo.hand)
+    taken = set(assign_keys(repo).values())
     return key_for_metadata(meta, taken)

@@ -40,10 +40,14 @@ class Work:
 
 
 def assign_keys(repo: Repository) -> dict[Path, str]:
-    """The key of every entry that has or can get one, by entry path."""
+    """The key of every entry that has or can get one, by entry path.
+
+    A hand-maintained record whose key is the one an arXiv entry gets is that work's
+    published version: the key is the link.
+    """
     keys = {e.path: e.key for e in repo.entries if e.key}
     by_arxiv = {e.arxiv: e.key for e in repo.entries if e.key and e.arxiv}
-    taken = set(keys.values()) | set(repo.hand)
+    taken = set(keys.values())
     for entry in repo.entries:
         if entry.key or not entry.arxiv:
             continue

@@ -1,0 +1,113 @@
+"""Records: one per work, keys assigned and kept, hand fields winning over fetched ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from speechlm_bib.bibfile import render_bib, to_library
+from speechlm_bib.errors import InputError
+from speechlm_bib.model import ArxivMetadata, Entry, Repository, Section
+from speechlm_bib.records import assign_keys, collect_works
+from speechlm_bib.store import parse_hand_records
+
+SECTION = Section("models", "Models", ())
+
+
+def meta(arxiv_id: str, title: str, authors: tuple[str, ...], year: int = 2024) -> ArxivMetadata:
+    return ArxivMetadata(arxiv_id, 1, title, authors, f"{year}-10-01", f"{year}-10-01", "cs.CL")
+
+
+def entry(name: str, arxiv: str | None = None, key: str | None = None) -> Entry:
+    return Entry(Path(f"/r/entries/models/{name}.yaml"), "models", name=name, arxiv=arxiv, key=key)
+
+
+def repository(entries: list[Entry], store: list[ArxivMetadata], hand: str = "") -> Repository:
+    return Repository(Path("/r"), (SECTION,), tuple(entries), {m.id: m for m in store},
+                      parse_hand_records(hand, Path("/r/entries/records.bib")))
+
+
+MOSHI = meta("2410.00037", "Moshi: a speech-text foundation model for real-time dialogue",
+             ("Alexandre Défossez", "Laurent Mazaré"))
+
+
+def test_entries_citing_one_paper_share_one_record() -> None:
+    repo = repository([entry("Moshi", "2410.00037"), entry("Mimi", "2410.00037")], [MOSHI])
+    works = collect_works(repo)
+    assert [(w.key, len(w.entries)) for w in works] == [("defossez2024moshi", 2)]
+
+
+def test_pinned_key_wins_and_others_follow_it() -> None:
+    repo = repository([entry("Moshi", "2410.00037", key="moshi"),
+                       entry("Mimi", "2410.00037")], [MOSHI])
+    assert set(assign_keys(repo).values()) == {"moshi"}
+
+
+def test_colliding_keys_get_deterministic_suffixes() -> None:
+    other = meta("2410.99999", "Moshi revisited", ("Alexandre Défossez",))
+    repo = repository([entry("A", "2410.00037"), entry("B", "2410.99999")], [MOSHI, other])
+    keys = assign_keys(repo)
+    assert [keys[e.path] for e in repo.entries] == ["defossez2024moshi", "defossez2024moshia"]
+
+
+def test_a_key_does_not_change_when_metadata_changes_once_pinned() -> None:
+    renamed = meta("2410.00037", "Kyutai's model", ("Someone Else",), 2025)
+    repo = repository([entry("Moshi", "2410.00037", key="defossez2024moshi")], [renamed])
+    assert list(assign_keys(repo).values()) == ["defossez2024moshi"]
+
+
+def test_one_key_for_two_papers_is_an_input_error() -> None:
+    other = meta("2410.99999", "Other", ("A B",))
+    repo = repository([entry("A", "2410.00037", key="k"), entry("B", "2410.99999", key="k")],
+                      [MOSHI, other])
+    with pytest.raises(InputError, match="one key cannot cite two works"):
+        collect_works(repo)
+
+
+def test_arxiv_preprint_fields() -> None:
+    text = render_bib(to_library(collect_works(repository([entry("Moshi", "2410.00037")],
+                                                          [MOSHI]))), header="")
+    assert text == (
+        "@article{defossez2024moshi,\n"
+        "  author = {D{\\'e}fossez, Alexandre and Mazar{\\'e}, Laurent},\n"
+        "  title = {{Moshi}: a speech-text foundation model for real-time dialogue},\n"
+        "  journal = {arXiv preprint arXiv:2410.00037},\n"
+        "  year = 2024,\n"
+        "  eprint = {2410.00037},\n"
+        "  archiveprefix = {arXiv},\n"
+        "  primaryclass = {cs.CL},\n"
+        "  url = {https://arxiv.org/abs/2410.00037}\n"
+        "}\n"
+    )
+
+
+def test_published_version_takes_type_and_fields_and_keeps_eprint() -> None:
+    hand = ("@inproceedings{defossez2024moshi,\n  booktitle = {Proc. {ICLR}},\n"
+            "  year = {2025},\n  title = {Moshi, as published},\n}\n")
+    works = collect_works(repository([entry("Moshi", "2410.00037")], [MOSHI], hand))
+    text = render_bib(to_library(works), header="")
+    assert text.startswith("@inproceedings{defossez2024moshi,")
+    assert "journal" not in text
+    assert "  title = {Moshi, as published},\n" in text
+    assert "  booktitle = {Proc. {ICLR}},\n" in text
+    assert "  year = 2025,\n" in text and "  eprint = {2410.00037},\n" in text
+
+
+def test_hand_records_without_arxiv_are_kept_as_written() -> None:
+    hand = ("@misc{openai2024advanced,\n  author = {{OpenAI}},\n"
+            "  title = {Advanced Voice Mode {FAQ}},\n  year = {2024},\n}\n")
+    repo = repository([entry("OpenAI", key="openai2024advanced")], [], hand)
+    text = render_bib(to_library(collect_works(repo)), header="")
+    assert "  author = {{OpenAI}},\n  title = {Advanced Voice Mode {FAQ}},\n" in text
+
+
+def test_unsynced_arxiv_entry_has_no_record_yet() -> None:
+    repo = repository([entry("Moshi", "2410.00037")], [])
+    assert collect_works(repo) == []
+
+
+def test_entry_names_are_protected_terms_in_their_titles() -> None:
+    kimi = meta("2504.18425", "Kimi-Audio Technical Report", ("KimiTeam", "Ding Ding"), 2025)
+    works = collect_works(repository([entry("Kimi-Audio", "2504.18425")], [kimi]))
+    assert "title = {{Kimi-Audio} Technical Report}" in render_bib(to_library(works))
