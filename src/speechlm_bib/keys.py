@@ -9,7 +9,11 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
+from bibtexparser.middlewares.names import (
+    InvalidNameError,
+    NameParts,
+    parse_single_name_into_parts,
+)
 
 STOP_WORDS = frozenset({
     "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it",
@@ -36,6 +40,18 @@ def fold(text: str) -> str:
     return _NOT_ALNUM.sub("", ascii_only)
 
 
+def name_parts(name: str) -> NameParts | None:
+    """A person's name split into first, von, last and jr parts; None when it cannot be.
+
+    >>> name_parts("Aäron van den Oord").von
+    ['van', 'den']
+    """
+    try:
+        return parse_single_name_into_parts(name, strict=False)
+    except InvalidNameError:
+        return None
+
+
 def family_name(name: str) -> str:
     """The family name of a person, particles such as "van den" dropped.
 
@@ -46,9 +62,8 @@ def family_name(name: str) -> str:
     >>> family_name("{OpenAI}")
     'OpenAI'
     """
-    try:
-        parts = parse_single_name_into_parts(name, strict=False)
-    except InvalidNameError:
+    parts = name_parts(name)
+    if parts is None:
         return name.strip("{} ")
     last = " ".join(parts.last) or " ".join(parts.first)
     return last.replace("{", "").replace("}", "")

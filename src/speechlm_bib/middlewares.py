@@ -15,6 +15,7 @@ from bibtexparser.middlewares import SortFieldsCustomMiddleware
 from bibtexparser.middlewares.middleware import BlockMiddleware
 from bibtexparser.model import Block, Entry
 
+from .keys import name_parts
 from .latex import escape, protect_title
 from .records import PLAIN, TERMS
 
@@ -100,11 +101,8 @@ def bibtex_name(name: str) -> str:
     >>> bibtex_name("KimiTeam")
     'KimiTeam'
     """
-    from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
-
-    try:
-        parts = parse_single_name_into_parts(name, strict=False)
-    except InvalidNameError:
+    parts = name_parts(name)
+    if parts is None:
         return "{" + escape(name) + "}"
     family = " ".join(parts.von + parts.last)
     given = " ".join(parts.first)
