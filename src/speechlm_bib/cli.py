@@ -113,6 +113,22 @@ def build(settings: Settings, check: bool) -> None:
     click.echo(f"{'up to date' if check else 'wrote ' + names if paths else 'nothing to write'}")
 
 
+@cli.command()
+@click.argument("papers", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "output", type=click.Choice(["text", "json", "github"]),
+              default="text", show_default=True, help="How to report the findings.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.pass_obj
+def check(settings: Settings, papers: tuple[Path, ...], output: str, strict: bool) -> None:
+    """Check the repository and, for each PAPER (.tex, .aux or folder), its citations."""
+    from .commands import run_check
+    from .report import RENDERERS, exit_status
+
+    findings = run_check(settings.find_root(), papers)
+    click.echo(RENDERERS[output](findings), nl=False)
+    raise click.exceptions.Exit(exit_status(findings, strict))
+
+
 def main() -> None:
     """Console entry point."""
     cli(prog_name="speechlm-bib")

@@ -6,14 +6,18 @@ import sys
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .arxiv_source import FetchResult, FetchSettings, fetch_metadata
 from .build import generated_files, stale_files, write_files
 from .errors import FetchError, InputError
 from .fileio import repository_lock, write_atomic, write_if_changed
-from .model import ArxivMetadata, Repository
+from .model import ArxivMetadata, Finding, Repository
 from .repository import load_repository
 from .store import ARXIV_STORE, ENTRIES, LIST_FILE, pin_key, render_arxiv_store
+
+if TYPE_CHECKING:
+    from .texscan import CitedKeys
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,3 +168,21 @@ def _key_for(repo: Repository, meta: ArxivMetadata) -> str:
             return entry.key
     taken = set(assign_keys(repo).values())
     return key_for_metadata(meta, taken)
+
+
+def run_check(root: Path, papers: Collection[Path] = ()) -> list[Finding]:
+    """Every finding on the repository and, when given, on LaTeX papers (.tex, .aux, folders)."""
+    from .checks import check_all
+
+    repo = load_repository(root)
+    stale = stale_files(generated_files(repo))
+    return check_all(repo, stale, _scan(papers) if papers else None)
+
+
+def _scan(papers: Collection[Path]) -> CitedKeys:
+    from .texscan import TexScanError, scan_paths
+
+    try:
+        return scan_paths(papers)
+    except TexScanError as error:
+        raise InputError(error.message, error.path, error.line) from None

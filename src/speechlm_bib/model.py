@@ -120,6 +120,8 @@ class Finding:
     line: int
     key: str | None
     message: str
+    about: str = ""
+    """The data the finding is about; an acknowledgement names its fingerprint."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +135,8 @@ class Repository:
     hand: Mapping[str, HandRecord] = field(default_factory=dict)
     terms: tuple[str, ...] = ()
     survey: str | None = None
+    keep: Mapping[str, int] = field(default_factory=dict)
+    """Keys of records kept although no entry cites them, with their line in list.yaml."""
 
     def section(self, section_id: str) -> Section:
         """The section with this id."""

@@ -30,4 +30,5 @@ def load_repository(root: Path) -> Repository:
         hand=load_hand_records(root),
         terms=load_terms(root),
         survey=config.survey,
+        keep=config.keep,
     )

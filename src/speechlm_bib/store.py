@@ -40,6 +40,7 @@ class ListConfig:
 
     sections: tuple[Section, ...]
     survey: str | None
+    keep: dict[str, int]
 
 
 def find_root(start: Path) -> Path:
@@ -88,7 +89,7 @@ def text_field(fields: dict[str, Node], name: str, path: Path) -> str | None:
 def load_list_config(root: Path) -> ListConfig:
     """Read entries/list.yaml: the sections and the survey's key."""
     path = root / ENTRIES / LIST_FILE
-    fields = load_mapping(path, {"sections", "survey"})
+    fields = load_mapping(path, {"sections", "survey", "keep"})
     node = fields.get("sections")
     if node is None or not isinstance(node.value, list) or not node.value:
         raise InputError("'sections' must be a list of sections", path, node.line if node else 1)
@@ -98,7 +99,22 @@ def load_list_config(root: Path) -> ListConfig:
         if section.id in seen:
             raise InputError(f"section '{section.id}' is defined twice", path, item.line)
         seen.add(section.id)
-    return ListConfig(sections, text_field(fields, "survey", path))
+    return ListConfig(sections, text_field(fields, "survey", path),
+                      _keep(fields.get("keep"), path))
+
+
+def _keep(node: Node | None, path: Path) -> dict[str, int]:
+    """The optional ``keep`` list: keys of records kept though no entry cites them."""
+    if node is None:
+        return {}
+    if not isinstance(node.value, list):
+        raise InputError("'keep' must be a list of citation keys", path, node.line, node.column)
+    keep: dict[str, int] = {}
+    for item in node.value:
+        if not isinstance(item.value, str) or not item.value.strip():
+            raise InputError("'keep' lists citation keys", path, item.line, item.column)
+        keep[item.value.strip()] = item.line
+    return keep
 
 
 def _section(node: Node, path: Path) -> Section:

@@ -1,0 +1,97 @@
+"""Checks: the repository's data and LaTeX papers turned into findings, reported together.
+
+Each ``check_*`` function takes a ``Catalog`` and yields findings; ``check_all`` runs them,
+drops what entries acknowledge and sorts the rest by file and line. Nothing here reads files:
+the caller passes the stale generated files and the keys a paper cites.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..model import Finding, Repository
+from . import duplicates, fields, keys, rows
+from .acknowledge import apply_acknowledgements, fingerprint
+from .catalog import Catalog, build_catalog
+from .papers import check_citations
+
+if TYPE_CHECKING:
+    from ..texscan import CitedKeys
+
+__all__ = ["CODES", "SEVERITIES", "build_catalog", "check_all", "fingerprint", "sort_findings"]
+
+SEVERITIES = ("error", "warning", "info")
+CODES: dict[str, str] = {
+    "unlinked-entry": "an entry that cites no record (no key with a record, no arXiv id)",
+    "missing-metadata": "an entry's arXiv id has no stored metadata (run sync)",
+    "unused-record": "a hand record no entry cites and list.yaml does not 'keep'",
+    "unknown-key": "list.yaml's survey key or a 'keep' key names no record",
+    "invalid-key": "a key BibTeX or biblatex cannot read",
+    "duplicate-key": "two keys that differ only in case (BibTeX takes them for one)",
+    "key-scheme": "a pinned key that deviates from the author-year-title-word scheme",
+    "duplicate-arxiv": "two keys for one arXiv id (any version, eprint, arXiv DOI or link)",
+    "duplicate-doi": "two keys for one DOI",
+    "duplicate-title": "two keys whose titles are equal after normalisation",
+    "similar-title": "two keys whose titles are nearly equal (one word, a spelling)",
+    "unknown-type": "a record type neither BibTeX nor biblatex defines",
+    "missing-field": "a field the record type needs in BibTeX's or biblatex's data model",
+    "bad-arxiv-id": "an eprint field that is no arXiv id",
+    "bad-doi": "a doi field that is no bare DOI",
+    "bad-url": "a url field that is no http(s) URL",
+    "bad-year": "a year that is not four digits from 1800 to next year",
+    "unencodable": "characters pdflatex cannot typeset",
+    "link-mismatch": "a row links to an arXiv id or DOI other than its record's",
+    "title-mismatch": "a row shows a title other than its record's",
+    "name-mismatch": "a row's name is not the work its record's title names",
+    "pinned-version": "a link pins an arXiv version",
+    "tracking-parameter": "a link carries tracking parameters",
+    "insecure-url": "a link uses plain http",
+    "shared-link": "one link used by rows under different names",
+    "stale-generated": "a generated file differs from what build would write",
+    "stale-acknowledgement": "an acknowledgement that no longer matches a finding",
+    "undefined-citation": "a paper cites a key that no record has (with a suggestion)",
+    "uncited-record": "a record the paper never cites (information)",
+}
+"""Every finding code with what it catches."""
+PAPER_CODES = frozenset({"undefined-citation", "uncited-record"})
+
+Check = Callable[[Catalog], Iterable[Finding]]
+
+
+def repository_checks() -> list[Check]:
+    """The checks run on every repository, in order (a new list on every call)."""
+    return [
+        keys.check_links, keys.check_list_keys, keys.check_key_syntax,
+        keys.check_duplicate_keys, keys.check_key_scheme,
+        duplicates.check_same_work, duplicates.check_similar_titles,
+        fields.check_required_fields, fields.check_identifiers, fields.check_years,
+        fields.check_typesetting,
+        rows.check_rows, rows.check_links, rows.check_shared_links,
+    ]
+
+
+def check_all(repo: Repository, stale: Iterable[Path] = (),
+              cited: CitedKeys | None = None) -> list[Finding]:
+    """Every finding on a repository and, when given, the keys a paper cites; sorted."""
+    catalog = build_catalog(repo)
+    findings = [f for check in repository_checks() for f in check(catalog)]
+    findings += _stale_files(catalog, stale)
+    checked = set(CODES) - PAPER_CODES
+    if cited is not None:
+        findings += check_citations(catalog, cited)
+        checked |= PAPER_CODES
+    return sort_findings(apply_acknowledgements(findings, catalog, checked))
+
+
+def _stale_files(catalog: Catalog, stale: Iterable[Path]) -> Iterator[Finding]:
+    for path in stale:
+        yield catalog.finding("error", "stale-generated", path, 1, None,
+                              "out of date: run `speechlm-bib build`", catalog.relative(path))
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Findings by file and line, then severity, code and key."""
+    return sorted(findings, key=lambda f: (f.path, f.line, SEVERITIES.index(f.severity),
+                                           f.code, f.key or "", f.message))

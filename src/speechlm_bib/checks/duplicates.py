@@ -1,0 +1,146 @@
+"""The same work under two keys: shared arXiv ids, DOIs, and the same or nearly the same title.
+
+Near-identical titles are found without comparing every pair: each title is reduced to its
+sorted set of word stems, and every record is filed under that set and under each set with one
+word left out. Two titles that differ by one word (added, dropped or changed) or only in word
+order, spelling variants or punctuation share a bucket; only records that share a bucket are
+compared, with difflib's ratio deciding.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Iterator
+
+from ..ids import arxiv_id_of_url, is_doi, parse_arxiv_id
+from ..keys import fold
+from ..model import Finding
+from .catalog import Catalog, Record
+
+SIMILARITY = 0.9
+"""The difflib ratio from which two normalised titles count as nearly the same."""
+STEM = 6
+"""Words are compared by their first letters only, so "Modelling" and "Modeling" meet."""
+_WORD_SPLIT = re.compile(r"[^\w]+|_")
+_DOI_URL = re.compile(r"https?://(?:dx\.)?doi\.org/(10\..+)", re.IGNORECASE)
+_ARXIV_DOI = re.compile(r"10\.48550/arxiv\.(.+)", re.IGNORECASE)
+
+
+def normalise_title(title: str) -> str:
+    """A title as lowercase ASCII words, accents, case, punctuation and markup gone.
+
+    >>> normalise_title("{LLaMA}-Omni: Seamless Speech Interaction with Large Language Models")
+    'llama omni seamless speech interaction with large language models'
+    >>> normalise_title("Défossez's wav2vec 2.0")
+    'defossez s wav2vec 2 0'
+    """
+    words = (fold(word) for word in _WORD_SPLIT.split(title.replace("{", "").replace("}", "")))
+    return " ".join(word for word in words if word)
+
+
+def arxiv_ids(record: Record) -> set[str]:
+    """Every arXiv id a record names: its eprint, its arXiv DOI and arXiv links."""
+    ids = {record.work.arxiv} if record.work.arxiv else set()
+    eprint = record.field("eprint")
+    if eprint and (record.field("archiveprefix") or "arXiv").lower() == "arxiv":
+        ids |= _parsed(eprint)
+    for doi in dois(record):
+        match = _ARXIV_DOI.fullmatch(doi)
+        ids |= _parsed(match.group(1)) if match else set()
+    url = record.field("url")
+    found = arxiv_id_of_url(url) if url else None
+    return ids | ({found.id} if found else set())
+
+
+def _parsed(text: str) -> set[str]:
+    try:
+        return {parse_arxiv_id(text).id}
+    except ValueError:
+        return set()
+
+
+def dois(record: Record) -> set[str]:
+    """The DOIs a record names, lowercased: its doi field and a doi.org link."""
+    found = set()
+    for value in (record.field("doi"), record.work.meta.doi if record.work.meta else None,
+                  record.field("url")):
+        match = _DOI_URL.fullmatch(value or "")
+        doi = match.group(1) if match else value
+        if doi and is_doi(doi):
+            found.add(doi.lower())
+    return found
+
+
+def check_same_work(catalog: Catalog) -> Iterator[Finding]:
+    """Records that share an arXiv id, a DOI or a normalised title."""
+    yield from _shared(catalog, "duplicate-arxiv", "error", "arXiv id",
+                       ((r, arxiv_ids(r)) for r in catalog.records))
+    yield from _shared(catalog, "duplicate-doi", "error", "DOI",
+                       ((r, dois(r)) for r in catalog.records))
+    titles = ((r, {normalise_title(r.text("title") or "")} - {""}) for r in catalog.records)
+    yield from _shared(catalog, "duplicate-title", "warning", "title", titles)
+
+
+def _shared(catalog: Catalog, code: str, severity: str, what: str,
+            values: Iterable[tuple[Record, set[str]]]) -> Iterator[Finding]:
+    owners: dict[str, list[Record]] = {}
+    for record, found in values:
+        for value in sorted(found):
+            owners.setdefault(value, []).append(record)
+    for value, records in sorted(owners.items()):
+        first = records[0]
+        for record in records[1:]:
+            yield catalog.finding(
+                severity, code, record.path, record.line, record.key,
+                f"'{record.key}' and '{first.key}' have the same {what} ({value}): "
+                "one work under two keys?", f"{first.key} {record.key} {value}")
+
+
+def check_similar_titles(catalog: Catalog) -> Iterator[Finding]:
+    """Records whose titles differ a little (a word, a spelling), found by blocking."""
+    titles = {r.key: normalise_title(r.text("title") or "") for r in catalog.records}
+    by_key = {r.key: r for r in catalog.records}
+    for first, second in sorted(similar_pairs(titles)):
+        record = by_key[second]
+        yield catalog.finding(
+            "warning", "similar-title", record.path, record.line, second,
+            f"the title is nearly that of '{first}': one work under two keys?\n"
+            f"  {titles[first]}\n  {titles[second]}",
+            f"{first} {second} {titles[first]} | {titles[second]}")
+
+
+def similar_pairs(titles: dict[str, str]) -> set[tuple[str, str]]:
+    """Pairs of keys (in key order) whose titles are nearly but not exactly the same.
+
+    >>> sorted(similar_pairs({"a": "generative spoken language modeling from raw audio",
+    ...                       "b": "generative spoken language modelling from raw audio",
+    ...                       "c": "textless speech to speech translation"}))
+    [('a', 'b')]
+    """
+    buckets: dict[frozenset[str], list[str]] = {}
+    for key, title in titles.items():
+        for signature in _signatures(title):
+            buckets.setdefault(signature, []).append(key)
+    pairs: set[tuple[str, str]] = set()
+    for keys in buckets.values():
+        for index, first in enumerate(keys):
+            for second in keys[index + 1:]:
+                pair = (min(first, second), max(first, second))
+                if pair not in pairs and _near(titles[first], titles[second]):
+                    pairs.add(pair)
+    return pairs
+
+
+def _signatures(title: str) -> set[frozenset[str]]:
+    """The title's set of stems and each set with one stem left out (none for short titles)."""
+    stems = frozenset(word[:STEM] for word in title.split())
+    if len(stems) < 3:
+        return {stems} if stems else set()
+    return {stems} | {stems - {stem} for stem in stems}
+
+
+def _near(first: str, second: str) -> bool:
+    if first == second:
+        return False
+    return difflib.SequenceMatcher(None, first, second, autojunk=False).ratio() >= SIMILARITY

@@ -1,0 +1,164 @@
+"""The list against its records: each row's link, name and title, and links a maintainer fixes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ..ids import arxiv_id_of_url, clean_url, tracking_parameters
+from ..keys import fold
+from ..model import Entry, Finding
+from .catalog import Catalog, Record
+from .duplicates import arxiv_ids, dois, normalise_title
+
+_DOI_IN_URL = re.compile(r"/doi/(?:abs/|full/|pdf/|epdf/)?(10\.\d{4,9}/[^/?#]+)", re.I)
+_DOI_ORG = re.compile(r"https?://(?:dx\.)?doi\.org/(10\..+)", re.I)
+_ACL_ANTHOLOGY = re.compile(r"https?://aclanthology\.org/([^/?#]+?)(?:\.pdf)?/?$", re.I)
+_NAMED_TITLE = re.compile(r"([^\s:]+):\s")
+
+
+def check_rows(catalog: Catalog) -> Iterator[Finding]:
+    """Rows whose link, name or shown title disagrees with the record they cite."""
+    for record in catalog.records:
+        for entry in record.entries:
+            yield from _link_agrees(catalog, entry, record)
+            yield from _title_agrees(catalog, entry, record)
+            yield from _name_agrees(catalog, entry, record)
+
+
+def _link_agrees(catalog: Catalog, entry: Entry, record: Record) -> Iterator[Finding]:
+    if entry.url is None:
+        return
+    linked = arxiv_id_of_url(entry.url)
+    ids = arxiv_ids(record)
+    if linked is not None and ids and linked.id not in ids:
+        yield catalog.finding(
+            "error", "link-mismatch", entry.path, entry.line_of("url"), record.key,
+            f"the row links to arXiv {linked.id} but cites '{record.key}', arXiv "
+            f"{', '.join(sorted(ids))}", f"{entry.url} {' '.join(sorted(ids))}")
+    doi = doi_of_url(entry.url)
+    known = dois(record)
+    if doi is not None and known and doi not in known:
+        yield catalog.finding(
+            "error", "link-mismatch", entry.path, entry.line_of("url"), record.key,
+            f"the row links to DOI {doi} but cites '{record.key}', DOI "
+            f"{', '.join(sorted(known))}", f"{entry.url} {' '.join(sorted(known))}")
+
+
+def doi_of_url(url: str) -> str | None:
+    """The DOI a publisher or ACL Anthology link names, lowercased, or None.
+
+    >>> doi_of_url("https://direct.mit.edu/tacl/article-abstract/doi/10.1162/tacl_a_00545/115240")
+    '10.1162/tacl_a_00545'
+    >>> doi_of_url("https://aclanthology.org/2024.acl-long.97")
+    '10.18653/v1/2024.acl-long.97'
+    """
+    for pattern, prefix in ((_DOI_ORG, ""), (_DOI_IN_URL, ""), (_ACL_ANTHOLOGY, "10.18653/v1/")):
+        match = pattern.search(url) if pattern is _DOI_IN_URL else pattern.fullmatch(url)
+        if match:
+            return (prefix + match.group(1)).lower()
+    return None
+
+
+def _title_agrees(catalog: Catalog, entry: Entry, record: Record) -> Iterator[Finding]:
+    title = record.text("title")
+    if entry.title is None or title is None:
+        return
+    if normalise_title(entry.title) != normalise_title(title):
+        yield catalog.finding(
+            "warning", "title-mismatch", entry.path, entry.line_of("title"), record.key,
+            f"the row shows the title {entry.title!r}, but '{record.key}' is titled {title!r}",
+            f"{entry.title} | {title}")
+
+
+def _name_agrees(catalog: Catalog, entry: Entry, record: Record) -> Iterator[Finding]:
+    title = record.text("title")
+    if entry.name is None or title is None or names_match(entry.name, title):
+        return
+    yield catalog.finding(
+        "warning", "name-mismatch", entry.path, entry.line_of("name"), record.key,
+        f"the row is named {entry.name!r}, but it cites '{record.key}', {title!r}: the wrong "
+        "paper, or a part of this one (then acknowledge it)", f"{entry.name} | {title}")
+
+
+def names_match(name: str, title: str) -> bool:
+    """Whether a row's name fits a title: the title names no work, names this one or holds it.
+
+    >>> names_match("Mimi", "Moshi: a speech-text foundation model for real-time dialogue")
+    False
+    >>> names_match("Multilingual LibriSpeech", "MLS: A Large-Scale Multilingual Dataset")
+    True
+    >>> names_match("CSM", "Crossing the Uncanny Valley of Conversational Voice")
+    True
+    """
+    named = _NAMED_TITLE.match(title)
+    if named is None or fold(name) in fold(title):
+        return True
+    label = named.group(1)
+    capitals = "".join(c for c in name if c.isupper() or c.isdigit())
+    return fold(label) == fold(capitals) or fold(label) in fold(name)
+
+
+def check_links(catalog: Catalog) -> Iterator[Finding]:
+    """Links with a pinned arXiv version, tracking parameters or plain http, in rows and records."""
+    for entry in catalog.repo.entries:
+        if entry.url is not None:
+            yield from _link_findings(catalog, entry.url, entry.path, entry.line_of("url"),
+                                      entry.key)
+    for record in catalog.records:
+        url = record.field("url") if record.work.hand is not None else None
+        if url is not None:
+            yield from _link_findings(catalog, url, record.path, record.line, record.key)
+
+
+def _link_findings(catalog: Catalog, url: str, where: Path, line: int,
+                   key: str | None) -> Iterator[Finding]:
+    arxiv = arxiv_id_of_url(url)
+    if arxiv is not None and arxiv.version is not None:
+        yield catalog.finding("warning", "pinned-version", where, line, key,
+                              f"the link pins arXiv version {arxiv.version}; link "
+                              f"https://arxiv.org/abs/{arxiv.id} for the latest", url)
+    tracking = tracking_parameters(url)
+    if tracking:
+        yield catalog.finding("warning", "tracking-parameter", where, line, key,
+                              f"the link carries tracking parameters ({', '.join(tracking)}); "
+                              f"use {clean_url(url)}", url)
+    if urlsplit(url).scheme == "http":
+        yield catalog.finding("warning", "insecure-url", where, line, key,
+                              "the link uses http; use https if the site serves it", url)
+
+
+def check_shared_links(catalog: Catalog) -> Iterator[Finding]:
+    """One link used by rows under different names (one paper listed twice, or a wrong link)."""
+    rows: dict[str, list[Entry]] = {}
+    for entry in catalog.repo.entries:
+        if entry.url is not None and entry.name is not None:
+            rows.setdefault(same_link(entry.url), []).append(entry)
+    for link, entries in sorted(rows.items()):
+        first = entries[0]
+        for entry in entries[1:]:
+            if fold(entry.name or "") != fold(first.name or ""):
+                yield catalog.finding(
+                    "warning", "shared-link", entry.path, entry.line_of("url"), entry.key,
+                    f"the row {entry.name!r} links to what {first.name!r} "
+                    f"({catalog.relative(first.path)}) links to", f"{entry.name} {link}")
+
+
+def same_link(url: str) -> str:
+    """A URL reduced so that links to the same page compare equal.
+
+    >>> same_link("http://www.arxiv.org/pdf/2410.00037v2.pdf")
+    'arxiv:2410.00037'
+    >>> same_link("https://www.openslr.org/12/?utm_source=x#top")
+    'openslr.org/12'
+    """
+    arxiv = arxiv_id_of_url(url)
+    if arxiv is not None:
+        return f"arxiv:{arxiv.id}"
+    parts = urlsplit(clean_url(url))
+    host = (parts.hostname or "").removeprefix("www.")
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{host}{parts.path.rstrip('/')}{query}"
+
