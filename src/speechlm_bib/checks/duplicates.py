@@ -20,7 +20,7 @@ from .catalog import Catalog, Record
 
 SIMILARITY = 0.9
 """The difflib ratio from which two normalised titles count as nearly the same."""
-STEM = 6
+STEM = 5
 """Words are compared by their first letters only, so "Modelling" and "Modeling" meet."""
 _WORD_SPLIT = re.compile(r"[^\w]+|_")
 _DOI_URL = re.compile(r"https?://(?:dx\.)?doi\.org/(10\..+)", re.IGNORECASE)
