@@ -261,7 +261,9 @@ def test_a_row_linking_to_another_arxiv_paper_or_doi(tmp_path: Path) -> None:
     }, record)
     found = findings(root, "link-mismatch")
     assert [(f.path, f.line, f.key) for f in found] == [
-        ("entries/models/a.yaml", 4, "defossez2024moshi"), ("entries/models/b.yaml", 3, "smith2020a")]
+        ("entries/models/a.yaml", 4, "defossez2024moshi"),
+        ("entries/models/b.yaml", 3, "smith2020a"),
+    ]
 
 
 def test_a_row_showing_another_title_or_naming_another_work(tmp_path: Path) -> None:

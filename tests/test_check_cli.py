@@ -1,0 +1,103 @@
+"""The check command: formats, exit codes, errors on stderr, a real process, pre-commit hooks."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import yaml
+
+from conftest import REPO, Cli, run_subprocess
+
+ENTRY = "entries/models/030-mindgpt-4o-audio.yaml"
+
+
+def break_a_link(root: Path) -> None:
+    """Make one entry cite a key that has no record (an error)."""
+    path = root / "entries" / "models" / "020-claude-voice-mode.yaml"
+    path.write_text(path.read_text().replace("anthropic2025using", "nobody2025using"))
+
+
+def test_text_report_of_the_survey(survey_repo: Path, run: Cli) -> None:
+    result = run("check", root=survey_repo)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == ENTRY
+    assert lines[1].startswith("  1: warning key-scheme [liauto2025mindgpt]: ")
+    assert lines[-1] == "2 warnings"
+    assert result.stderr == ""
+
+
+def test_strict_fails_on_warnings(survey_repo: Path, run: Cli) -> None:
+    assert run("check", "--strict", root=survey_repo).exit_code == 1
+
+
+def test_errors_exit_1(survey_repo: Path, run: Cli) -> None:
+    break_a_link(survey_repo)
+    result = run("check", root=survey_repo)
+    assert result.exit_code == 1
+    assert "error unlinked-entry [nobody2025using]" in result.stdout
+    assert result.stdout.splitlines()[-1] == "1 error, 3 warnings"
+
+
+def test_json_report(survey_repo: Path, run: Cli) -> None:
+    break_a_link(survey_repo)
+    result = run("check", "--format", "json", root=survey_repo)
+    document = json.loads(result.stdout)
+    assert document["version"] == 1
+    assert document["summary"] == {"error": 1, "warning": 3, "info": 0}
+    first = document["findings"][0]
+    assert set(first) == {"severity", "code", "path", "line", "key", "message", "fingerprint"}
+    assert (first["code"], first["path"], first["line"]) == (
+        "unlinked-entry", "entries/models/020-claude-voice-mode.yaml", 1)
+    assert len(first["fingerprint"]) == 10
+    places = [(f["path"], f["line"]) for f in document["findings"]]
+    assert places == sorted(places)
+
+
+def test_github_annotations(survey_repo: Path, run: Cli) -> None:
+    paper = survey_repo / "paper.tex"
+    paper.write_text("\\nocite{cui2024recent}\n\\cite{nobody2020x}\n")
+    result = run("check", "--format", "github", paper, root=survey_repo)
+    lines = result.stdout.splitlines()
+    assert lines[-1].startswith(
+        "::error file=paper.tex,line=2,title=undefined-citation::nobody2020x: \\cite{nobody2020x}")
+    assert any(line.startswith("::notice file=entries/records.bib,line=")
+               and "title=uncited-record::" in line for line in lines)
+    assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
+    assert result.exit_code == 1
+
+
+def test_unreadable_input_exits_2_with_one_line(survey_repo: Path, run: Cli) -> None:
+    (survey_repo / "entries" / "models" / "999-bad.yaml").write_text("name: [unclosed\n")
+    result = run("check", root=survey_repo)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("speechlm-bib: error: ")
+    assert "999-bad.yaml:" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_a_paper_including_a_missing_file_exits_2(survey_repo: Path, run: Cli) -> None:
+    paper = survey_repo / "paper.tex"
+    paper.write_text("text\n\\input{chapter-one}\n")
+    result = run("check", paper, root=survey_repo)
+    assert result.exit_code == 2
+    assert "paper.tex:2: " in result.stderr
+
+
+def test_as_a_real_process(survey_repo: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    result = run_subprocess("check", "--format", "json", cwd=survey_repo / "entries", env=env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["summary"]["warning"] == 2
+
+
+def test_pre_commit_hooks() -> None:
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    assert {hook["id"]: hook["entry"] for hook in hooks} == {
+        "speechlm-bib-check": "speechlm-bib check",
+        "speechlm-bib-build-check": "speechlm-bib build --check",
+    }
+    assert all(hook["pass_filenames"] is False and hook["language"] == "python"
+               for hook in hooks)
