@@ -10,7 +10,7 @@ import yaml
 
 from conftest import REPO, Cli, run_subprocess
 
-ENTRY = "entries/models/030-mindgpt-4o-audio.yaml"
+ENTRY = "entries/models/020-claude-voice-mode.yaml"
 
 
 def break_a_link(root: Path) -> None:
@@ -19,17 +19,32 @@ def break_a_link(root: Path) -> None:
     path.write_text(path.read_text().replace("anthropic2025using", "nobody2025using"))
 
 
-def test_text_report_of_the_survey(survey_repo: Path, run: Cli) -> None:
+def weaken_a_link(root: Path) -> None:
+    """Make one entry link over plain http (a warning)."""
+    path = root / ENTRY
+    path.write_text(path.read_text().replace("url: https://", "url: http://"))
+
+
+def test_the_survey_checks_clean(survey_repo: Path, run: Cli) -> None:
+    result = run("check", "--strict", root=survey_repo)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "no problems found\n"
+    assert result.stderr == ""
+
+
+def test_text_report_groups_by_file(survey_repo: Path, run: Cli) -> None:
+    weaken_a_link(survey_repo)
     result = run("check", root=survey_repo)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == ENTRY
-    assert lines[1].startswith("  1: warning key-scheme [liauto2025mindgpt]: ")
-    assert lines[-1] == "2 warnings"
+    assert lines[1].startswith("  3: warning insecure-url [anthropic2025using]: ")
+    assert lines[-1] == "1 warning"
     assert result.stderr == ""
 
 
 def test_strict_fails_on_warnings(survey_repo: Path, run: Cli) -> None:
+    weaken_a_link(survey_repo)
     assert run("check", "--strict", root=survey_repo).exit_code == 1
 
 
@@ -38,7 +53,7 @@ def test_errors_exit_1(survey_repo: Path, run: Cli) -> None:
     result = run("check", root=survey_repo)
     assert result.exit_code == 1
     assert "error unlinked-entry [nobody2025using]" in result.stdout
-    assert result.stdout.splitlines()[-1] == "1 error, 3 warnings"
+    assert result.stdout.splitlines()[-1] == "1 error, 1 warning"
 
 
 def test_json_report(survey_repo: Path, run: Cli) -> None:
@@ -46,7 +61,7 @@ def test_json_report(survey_repo: Path, run: Cli) -> None:
     result = run("check", "--format", "json", root=survey_repo)
     document = json.loads(result.stdout)
     assert document["version"] == 1
-    assert document["summary"] == {"error": 1, "warning": 3, "info": 0}
+    assert document["summary"] == {"error": 1, "warning": 1, "info": 0}
     first = document["findings"][0]
     assert set(first) == {"severity", "code", "path", "line", "key", "message", "fingerprint"}
     assert (first["code"], first["path"], first["line"]) == (
@@ -88,9 +103,10 @@ def test_a_paper_including_a_missing_file_exits_2(survey_repo: Path, run: Cli) -
 
 def test_as_a_real_process(survey_repo: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    weaken_a_link(survey_repo)
     result = run_subprocess("check", "--format", "json", cwd=survey_repo / "entries", env=env)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["summary"]["warning"] == 2
+    assert json.loads(result.stdout)["summary"]["warning"] == 1
 
 
 def test_pre_commit_hooks() -> None:

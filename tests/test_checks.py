@@ -62,12 +62,16 @@ def codes(root: Path) -> set[tuple[str, str | None]]:
     return {(f.code, f.key) for f in findings(root)}
 
 
-def test_the_committed_survey_checks_clean_but_for_two_pinned_keys(survey_repo: Path) -> None:
-    found = findings(survey_repo)
-    assert {(f.severity, f.code, f.key) for f in found} == {
-        ("warning", "key-scheme", "liauto2025mindgpt"),
-        ("warning", "key-scheme", "openbmb2025gpt"),
-    }
+def test_the_committed_survey_checks_clean(survey_repo: Path) -> None:
+    assert findings(survey_repo) == []
+
+
+def test_acknowledged_findings_come_back_when_their_data_changes(survey_repo: Path) -> None:
+    entry = survey_repo / "entries" / "models" / "030-mindgpt-4o-audio.yaml"
+    entry.write_text(entry.read_text(encoding="utf-8").replace(
+        "title: 理想同学", "title: 理想"), encoding="utf-8")
+    codes = sorted(f.code for f in findings(survey_repo))
+    assert codes == ["stale-acknowledgement", "title-mismatch"]
 
 
 def test_a_small_good_repository_has_no_findings(tmp_path: Path) -> None:
