@@ -141,3 +141,20 @@ class Repository:
     def section(self, section_id: str) -> Section:
         """The section with this id."""
         return next(s for s in self.sections if s.id == section_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One record of the bibliography as references.bib holds it (values are BibTeX).
+
+    ``sections`` are the sections of the entries that cite it, in list order.
+    """
+
+    key: str
+    type: str
+    fields: tuple[tuple[str, str], ...]
+    sections: tuple[str, ...] = ()
+
+    def get(self, name: str) -> str | None:
+        """The value of a field, or None."""
+        return dict(self.fields).get(name)
