@@ -12,7 +12,26 @@ from .store import BIB_FILE
 
 def generated_files(repo: Repository) -> dict[Path, str]:
     """Every file build writes, with the text it should hold."""
-    return {repo.root / BIB_FILE: render_references(repo)}
+    files = {repo.root / BIB_FILE: render_references(repo)}
+    files.update(reader_files(repo))
+    return files
+
+
+def reader_files(repo: Repository) -> dict[Path, str]:
+    """CITATION.cff (when list.yaml names the survey) and README.md (when it has blocks)."""
+    from .citation import CFF_FILE, render_cff, survey_record
+    from .export import load_records
+    from .readme import README_FILE, render_readme
+
+    files: dict[Path, str] = {}
+    records = load_records(repo)
+    if repo.survey is not None:
+        files[repo.root / CFF_FILE] = render_cff(survey_record(repo, records))
+    readme = repo.root / README_FILE
+    text = read_text(readme)
+    if text is not None and "speechlm-bib:begin" in text:
+        files[readme] = render_readme(text, repo, records, readme)
+    return files
 
 
 def stale_files(files: dict[Path, str]) -> list[Path]:
