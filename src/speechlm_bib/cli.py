@@ -132,3 +132,77 @@ def check(settings: Settings, papers: tuple[Path, ...], output: str, strict: boo
 def main() -> None:
     """Console entry point."""
     cli(prog_name="speechlm-bib")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(("bibtex", "biblatex", "text", "markdown")),
+              default="bibtex", show_default=True, help="The form of the citation.")
+@click.pass_obj
+def cite(settings: Settings, fmt: str) -> None:
+    """Print the survey's own citation (its published version where there is one)."""
+    from .commands import run_cite
+
+    click.echo(run_cite(settings.find_root(), fmt), nl=False)
+
+
+@cli.command()
+@click.option("--key", "keys", multiple=True, metavar="KEY",
+              help="Export this record (repeatable; commas separate several).")
+@click.option("--section", "sections", multiple=True, metavar="SECTION",
+              help="Export the records of this section (repeatable).")
+@click.option("--aux", multiple=True, type=click.Path(exists=True, dir_okay=False,
+              path_type=Path), help="Export what this .aux file cites (repeatable).")
+@click.option("--tex", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="Export what this .tex file, or folder of them, cites (repeatable).")
+@click.option("--format", "fmt", default="bibtex", show_default=True,
+              type=click.Choice(("bibtex", "biblatex", "csl-json", "markdown")))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of stdout.")
+@click.pass_obj
+def export(settings: Settings, keys: tuple[str, ...], sections: tuple[str, ...],
+           aux: tuple[Path, ...], tex: tuple[Path, ...], fmt: str,
+           output: Path | None) -> None:
+    """Export the bibliography, or the chosen keys, sections or a paper's citations."""
+    from .commands import run_export
+
+    text, count = run_export(settings.find_root(), fmt, keys, sections, (*aux, *tex))
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from .fileio import write_if_changed
+
+    write_if_changed(output, text)
+    click.echo(f"wrote {count} records to {output}", err=True)
+
+
+@cli.command("latex-table")
+@click.argument("section")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of stdout.")
+@click.pass_obj
+def latex_table(settings: Settings, section: str, output: Path | None) -> None:
+    r"""Write a section's entries as a LaTeX table (booktabs) with \cite keys."""
+    from .commands import run_latex_table
+
+    text = run_latex_table(settings.find_root(), section)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from .fileio import write_if_changed
+
+    write_if_changed(output, text)
+    click.echo(f"wrote {output}", err=True)
+
+
+@cli.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--tex", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="Rewrite the citations in this .tex file or folder (repeatable).")
+@click.pass_obj
+def rename(settings: Settings, old: str, new: str, tex: tuple[Path, ...]) -> None:
+    """Rename a citation key in the entries, references.bib and LaTeX sources."""
+    from .commands import run_rename
+
+    for line in run_rename(settings.find_root(), old, new, tex):
+        click.echo(line)

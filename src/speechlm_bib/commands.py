@@ -186,3 +186,63 @@ def _scan(papers: Collection[Path]) -> CitedKeys:
         return scan_paths(papers)
     except TexScanError as error:
         raise InputError(error.message, error.path, error.line) from None
+
+
+def run_cite(root: Path, fmt: str) -> str:
+    """The survey's citation block in a format of ``citation.CITE_FORMATS``."""
+    from .citation import render_citation, survey_record
+    from .export import load_records
+
+    repo = load_repository(root)
+    return render_citation(survey_record(repo, load_records(repo)), fmt)
+
+
+def run_export(root: Path, fmt: str, keys: Collection[str] = (),
+               sections: Collection[str] = (),
+               sources: Collection[Path] = ()) -> tuple[str, int]:
+    """The chosen records (all without a choice) in a format; the text and the record count."""
+    from .export import (
+        Selection,
+        load_records,
+        render_export,
+        select_records,
+        split_keys,
+    )
+
+    repo = load_repository(root)
+    cited = _scan(sources) if sources else None
+    selection = Selection(split_keys(keys), tuple(sections), cited)
+    records = select_records(load_records(repo), selection, repo)
+    return render_export(records, fmt), len(records)
+
+
+def run_latex_table(root: Path, section: str) -> str:
+    """The LaTeX table of a section."""
+    from .export import load_records
+    from .latextable import render_latex_table
+
+    repo = load_repository(root)
+    return render_latex_table(repo, load_records(repo), section)
+
+
+def run_rename(root: Path, old: str, new: str, tex: Collection[Path] = ()) -> list[str]:
+    """Rename a key in the entries, records.bib, the generated files and LaTeX sources.
+
+    Returns one line per change (``FILE:LINE: old -> new``) and per rebuilt file.
+    """
+    from .rename import apply_rename, plan_rename
+
+    with repository_lock(root):
+        plan = plan_rename(load_repository(root), old, new, list(tex))
+        written = apply_rename(plan)
+    lines = [f"{_shown(c.path)}:{c.line}: {c.old} -> {c.new}" for c in plan.changes]
+    rebuilt = [p for p in written if p not in {path for path, _ in plan.sources}]
+    return lines + [f"{_shown(path)}: rebuilt" for path in rebuilt]
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the working directory when it lies below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

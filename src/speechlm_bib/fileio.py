@@ -71,3 +71,20 @@ def _acquire(fd: int, wait: float, root: Path) -> None:
                     root / LOCK_NAME,
                 ) from None
             time.sleep(0.05)
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Replace an existing file's bytes atomically, keeping its permission bits."""
+    mode = path.stat().st_mode & 0o7777
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(tmp).chmod(mode)
+        Path(tmp).replace(path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            Path(tmp).unlink()
+        raise
