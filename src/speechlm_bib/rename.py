@@ -14,7 +14,7 @@ from pathlib import Path
 from .errors import InputError
 from .keys import is_valid_key
 from .model import Entry, Repository
-from .store import ENTRIES, RECORDS_FILE, pin_key
+from .store import ENTRIES, LIST_FILE, RECORDS_FILE, pin_key
 from .yamlfile import read_source
 
 
@@ -74,6 +74,9 @@ def _check_names(old: str, new: str, known: set[str], repo: Repository) -> None:
     if not is_valid_key(new):
         raise InputError(f"'{new}' is not a valid citation key (letters, digits and _:.+/- "
                          "only); nothing was written", where)
+    if old == repo.survey:
+        raise InputError(f"'{old}' is the survey's own key, pinned in {LIST_FILE} as readers "
+                         "cite it; nothing was written", where / LIST_FILE)
     clash = next((k for k in known if k.lower() == new.lower() and k != old), None)
     if clash is not None or new == old:
         raise InputError(f"the key '{new}' is taken (by '{clash or old}'); "

@@ -1,0 +1,98 @@
+"""Renaming a key: entry files, records.bib, references.bib and LaTeX sources at once."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import Cli, run_subprocess, tree_bytes
+from texrun import compile_document, needs_bibtex, write_document
+
+MOSHI = Path("entries") / "acoustic_tokenizers"
+
+
+def _paper(directory: Path) -> Path:
+    directory.mkdir()
+    main = directory / "main.tex"
+    main.write_text(
+        "\\input{intro}\n"
+        "Moshi \\cite{defossez2024moshi}, again \\citep[p.~2]{cui2024recent, defossez2024moshi}.\n"
+        "% \\cite{defossez2024moshi} in a comment stays\n"
+        "\\verb|\\cite{defossez2024moshi}| too.\n",
+        encoding="utf-8")
+    (directory / "intro.tex").write_text("Défossez: \\citet{defossez2024moshix,"
+                                         "defossez2024moshi}\n", encoding="utf-8")
+    return main
+
+
+def test_rename_changes_every_place_and_prints_them(survey_repo: Path, tmp_path: Path,
+                                                    run: Cli) -> None:
+    main = _paper(tmp_path / "paper")
+    result = run("rename", "defossez2024moshi", "defossez2024moshi-kyutai", "--tex", main,
+                 root=survey_repo)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    changed = [line for line in lines if "->" in line]
+    assert all(line.endswith(": defossez2024moshi -> defossez2024moshi-kyutai")
+               for line in changed)
+    places = [line.rsplit(": ", 1)[0] for line in changed]
+    assert f"{main}:2" in places and f"{tmp_path / 'paper' / 'intro.tex'}:1" in places
+    assert sum(p.endswith(".yaml:1") for p in places) == 2
+    assert any(line.endswith("references.bib: rebuilt") for line in lines)
+    text = main.read_text()
+    assert text.count("defossez2024moshi-kyutai") == 2
+    assert "% \\cite{defossez2024moshi} in a comment" in text
+    assert "\\verb|\\cite{defossez2024moshi}|" in text
+    assert (tmp_path / "paper" / "intro.tex").read_text(encoding="utf-8") == \
+        "Défossez: \\citet{defossez2024moshix,defossez2024moshi-kyutai}\n"
+    references = (survey_repo / "references.bib").read_text()
+    assert "{defossez2024moshi-kyutai," in references and "{defossez2024moshi," not in references
+    assert run("build", "--check", root=survey_repo).exit_code == 0
+
+
+def test_rename_edits_only_the_key_line(survey_repo: Path, run: Cli) -> None:
+    entry = survey_repo / "entries" / "models" / "010-openai-advanced-voice-mode.yaml"
+    entry.write_text("# pinned by hand\nkey: openai2024advanced  # keep me\n"
+                     + entry.read_text().split("\n", 1)[1])
+    before = entry.read_text()
+    records = survey_repo / "entries" / "records.bib"
+    records_before = records.read_text()
+    result = run("rename", "openai2024advanced", "openai2024voice", root=survey_repo)
+    assert result.exit_code == 0, result.stderr
+    assert entry.read_text() == before.replace("key: openai2024advanced  #",
+                                               "key: openai2024voice  #")
+    assert records.read_text() == records_before.replace("@misc{openai2024advanced,",
+                                                         "@misc{openai2024voice,")
+    assert "entries/records.bib:9: openai2024advanced -> openai2024voice" in \
+        result.stdout.replace(str(survey_repo) + "/", "")
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("defossez2024moshi", "Cui2024Recent", "is taken (by 'cui2024recent')"),
+    ("defossez2024moshi", "two words", "not a valid citation key"),
+    ("nobody2099", "somebody2099", "no entry or record has the key 'nobody2099'"),
+    ("cui2024recent", "cui2025recent", "the survey's own key"),
+])
+def test_refusals_write_nothing(survey_repo: Path, tmp_path: Path, run: Cli, old: str,
+                                new: str, message: str) -> None:
+    main = _paper(tmp_path / "paper")
+    before = tree_bytes(survey_repo), main.read_bytes()
+    result = run("rename", old, new, "--tex", main, root=survey_repo)
+    assert result.exit_code == 2
+    assert message in result.stderr and "nothing was written" in result.stderr
+    assert (tree_bytes(survey_repo), main.read_bytes()) == before
+
+
+@pytest.mark.latex
+@needs_bibtex
+def test_renamed_key_still_compiles(survey_repo: Path, tmp_path: Path, run: Cli) -> None:
+    write_document(tmp_path, "\\cite{defossez2024moshi} and \\cite{panayotov2015librispeech}.")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
+    result = run_subprocess("rename", "panayotov2015librispeech", "panayotov2015libri",
+                            "--tex", tmp_path / "paper.tex", cwd=survey_repo, env=env)
+    assert result.returncode == 0, result.stderr
+    assert f"{tmp_path / 'paper.tex'}:" in result.stdout
+    (tmp_path / "refs.bib").write_bytes((survey_repo / "references.bib").read_bytes())
+    assert compile_document(tmp_path) == []
+    assert "\\bibitem{panayotov2015libri}" in (tmp_path / "paper.bbl").read_text()
