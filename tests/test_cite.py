@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from conftest import Cli
 from texrun import compile_document, needs_biber, needs_bibtex, write_document
 

@@ -11,14 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import Cli, run_subprocess
-from texrun import (
-    bibliography_keys,
-    compile_document,
-    needs_biber,
-    needs_bibtex,
-    write_document,
-)
 
 from speechlm_bib.export import (
     load_records,
@@ -29,6 +21,15 @@ from speechlm_bib.export import (
 )
 from speechlm_bib.model import Record
 from speechlm_bib.repository import load_repository
+
+from conftest import Cli, run_subprocess
+from texrun import (
+    bibliography_keys,
+    compile_document,
+    needs_biber,
+    needs_bibtex,
+    write_document,
+)
 
 CITED = ("defossez2024moshi", "panayotov2015librispeech", "openai2024advanced")
 

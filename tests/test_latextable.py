@@ -6,12 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import Cli
-from texrun import compile_document, needs_bibtex, write_document
 
 from speechlm_bib.export import load_records
 from speechlm_bib.latextable import LONG_TABLE_ROWS, render_latex_table
 from speechlm_bib.repository import load_repository
+
+from conftest import Cli
+from texrun import compile_document, needs_bibtex, write_document
 
 PACKAGES = "\\usepackage{booktabs,longtable,array}\n"
 

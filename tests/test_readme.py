@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import Cli
 from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -15,6 +14,8 @@ from speechlm_bib.errors import InputError
 from speechlm_bib.mdtext import escape_markdown, link
 from speechlm_bib.readme import begin_marker, end_marker, find_blocks, replace_blocks
 from speechlm_bib.repository import load_repository
+
+from conftest import Cli
 
 PROSE_TOP = "# Awesome SpeechLM Survey\n\nHand-written *intro* | with a pipe.\n\n"
 PROSE_END = "\n## Contributing\n\nPull requests welcome.\n"

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from conftest import Cli, run_subprocess, tree_bytes
 from texrun import compile_document, needs_bibtex, write_document
 
