@@ -8,6 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from speechlm_bib.commands import run_build
+
 from conftest import REPO, Cli, run_subprocess
 
 ENTRY = "entries/models/020-claude-voice-mode.yaml"
@@ -17,12 +19,14 @@ def break_a_link(root: Path) -> None:
     """Make one entry cite a key that has no record (an error)."""
     path = root / "entries" / "models" / "020-claude-voice-mode.yaml"
     path.write_text(path.read_text().replace("anthropic2025using", "nobody2025using"))
+    run_build(root)
 
 
 def weaken_a_link(root: Path) -> None:
     """Make one entry link over plain http (a warning)."""
     path = root / ENTRY
     path.write_text(path.read_text().replace("url: https://", "url: http://"))
+    run_build(root)
 
 
 def test_the_survey_checks_clean(survey_repo: Path, run: Cli) -> None:
