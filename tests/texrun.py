@@ -14,6 +14,8 @@ needs_bibtex = pytest.mark.skipif(
     shutil.which("pdflatex") is None or shutil.which("bibtex") is None,
     reason="pdflatex or bibtex not installed",
 )
+needs_pdftotext = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="pdftotext not installed (Debian: poppler-utils)")
 needs_biber = pytest.mark.skipif(
     shutil.which("pdflatex") is None or shutil.which("biber") is None,
     reason="pdflatex or biber not installed",
@@ -33,14 +35,14 @@ def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def write_document(directory: Path, body: str, *, biblatex: bool = False,
-                   packages: str = "", bib: str = "refs.bib") -> Path:
-    """A document paper.tex citing with body, using the bib with BibTeX or biblatex."""
+                   packages: str = "", bib: str = "refs.bib", style: str = "plain") -> Path:
+    """A document paper.tex citing with body, using the bib with BibTeX (style) or biblatex."""
     if biblatex:
         head = f"\\usepackage[backend=biber,style=numeric]{{biblatex}}\\addbibresource{{{bib}}}\n"
         tail = "\\printbibliography\n"
     else:
         head = ""
-        tail = f"\\bibliographystyle{{plain}}\\bibliography{{{Path(bib).stem}}}\n"
+        tail = f"\\bibliographystyle{{{style}}}\\bibliography{{{Path(bib).stem}}}\n"
     text = ("\\documentclass{article}\n" + PREAMBLE + packages + head
             + "\\begin{document}\n" + body + "\n" + tail + "\\end{document}\n")
     path = directory / "paper.tex"
@@ -69,3 +71,9 @@ def bibliography_keys(directory: Path) -> list[str]:
     bbl = (directory / "paper.bbl").read_text(errors="replace")
     keys = re.findall(r"\\bibitem(?:\[[^\]]*\])?\{([^}]*)\}", bbl)
     return keys + re.findall(r"\\entry\{([^}]*)\}", bbl)
+
+
+def pdf_text(directory: Path) -> str:
+    """The text of paper.pdf on one line (pdftotext joins words hyphenated at line ends)."""
+    text = _run(["pdftotext", "-enc", "UTF-8", "paper.pdf", "-"], directory).stdout
+    return " ".join(text.replace("-\n", "-").split())
