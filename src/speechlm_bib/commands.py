@@ -6,7 +6,6 @@ import sys
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .arxiv_source import FetchResult, FetchSettings, fetch_metadata
 from .build import generated_files, stale_files, write_files
@@ -15,9 +14,6 @@ from .fileio import repository_lock, write_atomic, write_if_changed
 from .model import ArxivMetadata, Finding, Repository
 from .repository import load_repository
 from .store import ARXIV_STORE, ENTRIES, LIST_FILE, pin_key, render_arxiv_store
-
-if TYPE_CHECKING:
-    from .texscan import CitedKeys
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,19 +169,11 @@ def _key_for(repo: Repository, meta: ArxivMetadata) -> str:
 def run_check(root: Path, papers: Collection[Path] = ()) -> list[Finding]:
     """Every finding on the repository and, when given, on LaTeX papers (.tex, .aux, folders)."""
     from .checks import check_all
+    from .texscan import scan_paths
 
     repo = load_repository(root)
     stale = stale_files(generated_files(repo))
-    return check_all(repo, stale, _scan(papers) if papers else None)
-
-
-def _scan(papers: Collection[Path]) -> CitedKeys:
-    from .texscan import TexScanError, scan_paths
-
-    try:
-        return scan_paths(papers)
-    except TexScanError as error:
-        raise InputError(error.message, error.path, error.line) from None
+    return check_all(repo, stale, scan_paths(papers) if papers else None)
 
 
 def run_cite(root: Path, fmt: str) -> str:
@@ -208,9 +196,10 @@ def run_export(root: Path, fmt: str, keys: Collection[str] = (),
         select_records,
         split_keys,
     )
+    from .texscan import scan_paths
 
     repo = load_repository(root)
-    cited = _scan(sources) if sources else None
+    cited = scan_paths(sources) if sources else None
     selection = Selection(split_keys(keys), tuple(sections), cited)
     records = select_records(load_records(repo), selection, repo)
     return render_export(records, fmt), len(records)

@@ -12,7 +12,6 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from .errors import InputError
@@ -382,11 +381,3 @@ def split_keys(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(keys))
 
 
-def scan_cited(paths: Sequence[Path]) -> CitedKeys:
-    """The citations of .aux files, .tex files and folders, read errors as ``InputError``."""
-    from .texscan import TexScanError, scan_paths
-
-    try:
-        return scan_paths(paths)
-    except TexScanError as error:
-        raise InputError(error.message, error.path, error.line) from None

@@ -117,12 +117,12 @@ def _rename_in_records(path: Path, line: int, old: str, new: str) -> bytes:
 def _rename_in_tex(paths: Sequence[Path], old: str,
                    new: str) -> tuple[dict[Path, bytes], list[Change]]:
     """Every LaTeX source the paths reach with its citations of old rewritten."""
-    from .export import scan_cited
+    from .texscan import scan_paths
 
     if not paths:
         return {}, []
     by_file: dict[Path, list[tuple[int, int]]] = {}
-    for citation in scan_cited(paths).citations:
+    for citation in scan_paths(paths).citations:
         if citation.key == old:
             by_file.setdefault(citation.path, []).append((citation.line, citation.column))
     sources = {path: _rewrite(path, spots, old, new) for path, spots in by_file.items()}

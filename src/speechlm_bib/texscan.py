@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import InputError
+
 _CITE_COMMANDS = frozenset(
     {
         *("cite", "Cite", "nocite", "citep", "Citep", "citet", "Citet"),
@@ -84,18 +86,13 @@ _BARE_FILE_NAME = re.compile(r"[^\s{}%\\\x00]+")
 Span = tuple[int, int]
 
 
-class TexScanError(Exception):
+class TexScanError(InputError):
     """A source or aux file that cannot be read, named with the line that pulled it in."""
+
+    path: Path
 
     def __init__(self, message: str, path: Path, line: int | None = None) -> None:
         super().__init__(message, path, line)
-        self.message = message
-        self.path = path
-        self.line = line
-
-    def __str__(self) -> str:
-        where = str(self.path) if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: {self.message}"
 
 
 @dataclass(frozen=True, slots=True)
