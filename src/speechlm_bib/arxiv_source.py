@@ -27,6 +27,7 @@ DEFAULT_API = "https://export.arxiv.org/api/query"
 BATCH_SIZE = 100
 _RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 _EMPTY = "arXiv returned an empty page"
+_UNREADABLE = "arXiv returned a cut-off or unreadable page"
 _WITHDRAWN = re.compile(r"\bwithdrawn\b", re.IGNORECASE)
 
 
@@ -39,10 +40,11 @@ class FetchSettings:
     timeout: float = 30.0
     retries: int = 4
     max_wait: float = 120.0
+    batch_size: int = BATCH_SIZE
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> FetchSettings:
-        """Settings from SPEECHLM_BIB_ARXIV_API, _DELAY, _TIMEOUT and _RETRIES."""
+        """Settings from SPEECHLM_BIB_ARXIV_API, _DELAY, _TIMEOUT, _RETRIES and _BATCH."""
         env = dict(os.environ) if environ is None else environ
         defaults = cls()
         try:
@@ -51,9 +53,17 @@ class FetchSettings:
                 delay=float(env.get("SPEECHLM_BIB_ARXIV_DELAY", defaults.delay)),
                 timeout=float(env.get("SPEECHLM_BIB_ARXIV_TIMEOUT", defaults.timeout)),
                 retries=int(env.get("SPEECHLM_BIB_ARXIV_RETRIES", defaults.retries)),
+                batch_size=_batch_size(env.get("SPEECHLM_BIB_ARXIV_BATCH")),
             )
         except ValueError as error:
             raise FetchError(f"bad SPEECHLM_BIB_ARXIV_* setting: {error}") from None
+
+
+def _batch_size(text: str | None) -> int:
+    size = BATCH_SIZE if text is None else int(text)
+    if not 1 <= size <= BATCH_SIZE:
+        raise ValueError(f"the batch size must be 1 to {BATCH_SIZE}, not {size}")
+    return size
 
 
 @dataclass(slots=True)
@@ -84,7 +94,7 @@ def fetch_metadata(
     """Fetch the metadata of the given arXiv ids, batch by batch."""
     source = _Source(settings)
     result = FetchResult()
-    for batch in batches(ids):
+    for batch in batches(ids, settings.batch_size):
         source.fetch_batch(batch, result)
         if progress is not None:
             progress(len(batch))
@@ -100,7 +110,7 @@ class _Source:
 
         self.settings = settings
         self.requests = 0
-        self.last_response: Any = None
+        self.responses: list[Any] = []
         self.client = arxiv.Client(page_size=BATCH_SIZE, delay_seconds=settings.delay,
                                    num_retries=0)
         self.client.query_url_format = settings.api + "?{}"
@@ -122,7 +132,12 @@ class _Source:
         return session
 
     def _saw(self, response: Any, *args: Any, **kwargs: Any) -> None:
-        self.last_response = response
+        self.responses.append(response)
+
+    @property
+    def last_response(self) -> Any:
+        """The latest response of the current try, if any."""
+        return self.responses[-1] if self.responses else None
 
     def fetch_batch(self, batch: list[str], result: FetchResult) -> None:
         """Fetch one batch into result, retrying what may succeed on a second try."""
@@ -136,25 +151,41 @@ class _Source:
                 return
             self._wait(attempt, reason)
 
-    @staticmethod
-    def _give_up(batch: list[str], reason: str, result: FetchResult) -> None:
-        """Empty pages on every try mean arXiv knows none of the ids; anything else failed."""
-        if reason == _EMPTY:
+    def _give_up(self, batch: list[str], reason: str, result: FetchResult) -> None:
+        """Record why a batch failed; an empty page on every try is looked into half by half."""
+        if reason != _EMPTY:
+            result.failed.update({arxiv_id: reason for arxiv_id in batch})
+        elif len(batch) == 1:
             result.unknown.extend(batch)
         else:
-            result.failed.update({arxiv_id: reason for arxiv_id in batch})
+            self._bisect(batch, result)
+
+    def _bisect(self, batch: list[str], result: FetchResult) -> None:
+        """Ask for each half once, down to single ids.
+
+        arXiv answers an empty page both when it knows none of the ids and, spuriously,
+        when it is overloaded; only a lone id can tell the two apart.
+        """
+        middle = len(batch) // 2
+        for half in (batch[:middle], batch[middle:]):
+            error = self._try(half, result)
+            if error is not None:
+                self._give_up(half, error[0], result)
 
     def _try(self, batch: list[str], result: FetchResult) -> tuple[str, bool] | None:
         import arxiv
         import requests
 
-        self.last_response = None
+        self.responses = []
         try:
             found = list(self.client.results(arxiv.Search(id_list=batch, max_results=len(batch))))
         except arxiv.HTTPError as error:
             return f"HTTP {error.status}", error.status in _RETRYABLE_STATUS
         except arxiv.UnexpectedEmptyPageError:
             return _EMPTY, True
+        except (arxiv.ArxivError, ValueError):
+            # A page cut off inside a value (a date, say) fails while the entry is read.
+            return _UNREADABLE, True
         except requests.Timeout:
             return f"no answer within {self.settings.timeout:g} s", True
         except requests.RequestException as error:
@@ -164,7 +195,7 @@ class _Source:
     def _accept(self, batch: list[str], found: list[Any],
                 result: FetchResult) -> tuple[str, bool] | None:
         if self._malformed():
-            return "arXiv returned a cut-off or unreadable page", True
+            return _UNREADABLE, True
         if not found:
             return _EMPTY, True
         by_id = {}
@@ -176,8 +207,9 @@ class _Source:
         return None
 
     def _malformed(self) -> bool:
-        response = self.last_response
-        return response is not None and b"</feed>" not in response.content[-200:]
+        """Whether any page of this try was cut off: a later page may look fine."""
+        return any(b"</feed>" not in r.content[-200:] for r in self.responses
+                   if r.status_code == 200)
 
     def _wait(self, attempt: int, reason: str) -> None:
         seconds = min(self.settings.delay * 2 ** attempt, self.settings.max_wait)

@@ -51,6 +51,8 @@ def cli(ctx: click.Context, root: Path | None, verbose: bool) -> None:
     """Keep a survey's list, its BibTeX records and references.bib in one place."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="speechlm-bib: %(message)s")
+    # speechlm-bib reports broken BibTeX itself, as one line naming file and line.
+    logging.getLogger("bibtexparser").setLevel(logging.INFO if verbose else logging.CRITICAL)
     ctx.obj = Settings(root)
 
 
@@ -92,7 +94,11 @@ def sync(settings: Settings, refresh: bool, dry_run: bool, only: tuple[str, ...]
     outcome = run_sync(settings.find_root(), refresh=refresh, dry_run=dry_run, only=only,
                        progress=sys.stderr.isatty())
     click.echo(outcome.summary)
+    if outcome.withdrawn:
+        click.echo(f"speechlm-bib: warning: withdrawn on arXiv: {', '.join(outcome.withdrawn)}",
+                   err=True)
     if outcome.partial:
+        click.echo(f"speechlm-bib: {outcome.failure}", err=True)
         raise click.exceptions.Exit(1)
 
 

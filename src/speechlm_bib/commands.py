@@ -23,6 +23,22 @@ class SyncOutcome:
     summary: str
     partial: bool
     requests: int
+    failed: tuple[str, ...] = ()
+    """The ids that could not be fetched (their stored metadata, if any, is kept)."""
+    withdrawn: tuple[str, ...] = ()
+    """The ids arXiv says were withdrawn."""
+    reasons: tuple[str, ...] = ()
+    """Why the failed ids failed, each reason once."""
+
+    @property
+    def failure(self) -> str:
+        """One line naming what failed, for stderr; empty when nothing did."""
+        if not self.failed:
+            return ""
+        shown = ", ".join(self.failed[:10]) + (", ..." if len(self.failed) > 10 else "")
+        return (f"sync incomplete: {len(self.failed)} arXiv ids could not be fetched "
+                f"({'; '.join(self.reasons)}): {shown}; what was stored for them is kept; "
+                "run sync again")
 
 
 def run_import(root: Path, markdown: Path) -> int:
@@ -58,7 +74,7 @@ def run_build(root: Path, check: bool = False) -> list[Path]:
 def run_sync(root: Path, *, refresh: bool = False, dry_run: bool = False,
              only: Collection[str] = (), progress: bool = False) -> SyncOutcome:
     """Fetch what is missing (or everything, with refresh), store it, pin keys, build."""
-    from .sync import FAILED, ids_to_fetch, merge, render_summary
+    from .sync import FAILED, ids_to_fetch, merge, render_summary, withdrawn_ids
 
     with repository_lock(root):
         repo = load_repository(root)
@@ -70,8 +86,10 @@ def run_sync(root: Path, *, refresh: bool = False, dry_run: bool = False,
         summary = render_summary(changes, skipped)
         if not dry_run:
             _save(replace(repo, arxiv=store))
-        partial = any(c.kind == FAILED for c in changes)
-        return SyncOutcome(summary, partial, result.requests)
+        failed = [c for c in changes if c.kind == FAILED]
+        return SyncOutcome(summary, bool(failed), result.requests,
+                           tuple(c.arxiv_id for c in failed), tuple(withdrawn_ids(changes)),
+                           tuple(dict.fromkeys(c.details[0] for c in failed)))
 
 
 def _check_only(repo: Repository, only: Collection[str]) -> None:

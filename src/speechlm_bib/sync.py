@@ -9,6 +9,7 @@ from .arxiv_source import FetchResult, is_withdrawn
 from .model import ArxivMetadata, Repository
 
 ADDED, CHANGED, UNCHANGED, UNKNOWN, FAILED = "added", "changed", "unchanged", "unknown", "failed"
+WITHDRAWN_NOTE = "arXiv says it was withdrawn"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +55,7 @@ def merge(stored: Mapping[str, ArxivMetadata], result: FetchResult,
 
 
 def _compare(old: ArxivMetadata | None, new: ArxivMetadata) -> Change:
-    notes = ("arXiv says it was withdrawn",) if is_withdrawn(new) else ()
+    notes = (WITHDRAWN_NOTE,) if is_withdrawn(new) else ()
     if old is None:
         return Change(new.id, ADDED, notes)
     details = tuple(_field_change(f.name, getattr(old, f.name), getattr(new, f.name))
@@ -87,4 +88,12 @@ def render_summary(changes: list[Change], skipped: int) -> str:
         if change.kind != UNCHANGED or change.details:
             lines.extend(f"  {change.kind} {change.arxiv_id}: {detail}"
                          for detail in change.details or ("new",))
+    withdrawn = withdrawn_ids(changes)
+    if withdrawn:
+        lines.append(f"withdrawn on arXiv (still listed; check them): {', '.join(withdrawn)}")
     return "\n".join(lines)
+
+
+def withdrawn_ids(changes: list[Change]) -> list[str]:
+    """The ids whose fetched metadata says the work was withdrawn."""
+    return [c.arxiv_id for c in changes if WITHDRAWN_NOTE in c.details]
