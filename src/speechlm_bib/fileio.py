@@ -10,17 +10,19 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import RepositoryError
+from .errors import InputError, RepositoryError
 
 LOCK_NAME = ".speechlm-bib.lock"
 
 
 def read_text(path: Path) -> str | None:
-    """The file's text, or None when it does not exist."""
+    """The file's text, or None when it does not exist; undecodable bytes are replaced."""
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8", errors="replace")
     except FileNotFoundError:
         return None
+    except IsADirectoryError:
+        raise InputError("is a directory, expected a file", path) from None
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -81,16 +81,34 @@ def collect_works(repo: Repository) -> list[Work]:
             grouped.setdefault(keys[entry.path], []).append(entry)
     works = [_work(key, tuple(entries), repo) for key, entries in grouped.items()]
     works += [Work(key, (), hand=hand) for key, hand in repo.hand.items() if key not in grouped]
+    _check_case_clashes(works, repo)
     return works
 
+
+def _check_case_clashes(works: list[Work], repo: Repository) -> None:
+    """Refuse keys that differ only in case: BibTeX and biber take them for one key."""
+    seen: dict[str, Work] = {}
+    for work in works:
+        other = seen.setdefault(work.key.lower(), work)
+        if other is not work:
+            culprit = next(iter(work.entries or other.entries), None)
+            where = culprit.path if culprit else repo.root / "entries" / "records.bib"
+            line = culprit.line_of("key") if culprit else (work.hand.line if work.hand else 1)
+            raise InputError(f"key '{work.key}' differs from '{other.key}' only in case; "
+                             "BibTeX takes them for one key", where, line)
+
+
+def _name(entry: Entry) -> str:
+    return f"{entry.path.parent.name}/{entry.path.name}"
 
 def _work(key: str, entries: tuple[Entry, ...], repo: Repository) -> Work:
     ids = sorted({e.arxiv for e in entries if e.arxiv})
     if len(ids) > 1:
+        first = next(e for e in entries if e.arxiv == ids[0])
         clash = next(e for e in entries if e.arxiv == ids[1])
         raise InputError(
-            f"key '{key}' is also given to arXiv {ids[0]}; one key cannot cite two works",
-            clash.path, clash.line_of("key"),
+            f"key '{key}' is also given to arXiv {ids[0]} (in {_name(first)}); one key "
+            "cannot cite two works", clash.path, clash.line_of("key"),
         )
     arxiv_id = ids[0] if ids else None
     meta = repo.arxiv.get(arxiv_id) if arxiv_id else None

@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, RepositoryError
-from .fileio import read_text
+from .handrecords import parse_hand_records
 from .ids import is_web_url, parse_arxiv_id
 from .keys import is_valid_key
 from .model import Acknowledgement, ArxivMetadata, Column, Entry, HandRecord, Section
+
+__all__ = ["parse_hand_records"]
 from .yamlfile import Node, parse_yaml, read_source
 
 ENTRIES = "entries"
@@ -163,6 +165,9 @@ def entry_paths(root: Path, sections: tuple[Section, ...]) -> list[tuple[Section
     for section in sections:
         folder = root / ENTRIES / section.id
         if folder.is_dir():
+            strays = sorted(folder.glob("*.yml"))
+            if strays:
+                raise InputError("entry files end in .yaml, not .yml", strays[0])
             result.extend((section, path) for path in sorted(folder.glob("*.yaml")))
     return result
 
@@ -182,7 +187,7 @@ def check_section_folders(root: Path, sections: tuple[Section, ...]) -> None:
 def load_entry(path: Path, section: Section) -> Entry:
     """Read and validate one entry file."""
     fields = load_mapping(path, _ENTRY_FIELDS)
-    return Entry(
+    entry = Entry(
         path=path,
         section=section.id,
         name=text_field(fields, "name", path),
@@ -194,6 +199,10 @@ def load_entry(path: Path, section: Section) -> Entry:
         acknowledge=_acknowledgements(fields.get("acknowledge"), path),
         lines=tuple((name, node.line) for name, node in fields.items()),
     )
+    if entry.arxiv is None and entry.url is None and entry.key is None:
+        raise InputError("an entry needs an 'arxiv' id, a 'url' or a 'key' of entries/"
+                         f"{RECORDS_FILE} to point at the work", path, 1)
+    return entry
 
 
 def _url(fields: dict[str, Node], path: Path) -> str | None:
@@ -261,9 +270,10 @@ def _acknowledgements(node: Node | None, path: Path) -> tuple[Acknowledgement, .
 
 def load_terms(root: Path) -> tuple[str, ...]:
     """The protected terms of entries/terms.txt, one a line, '#' starting a comment."""
-    text = read_text(root / ENTRIES / TERMS_FILE)
-    if text is None:
+    path = root / ENTRIES / TERMS_FILE
+    if not path.exists():
         return ()
+    text = read_source(path)
     terms = (line.split("#", 1)[0].strip() for line in text.splitlines())
     return tuple(term for term in terms if term)
 
@@ -276,50 +286,32 @@ def load_hand_records(root: Path) -> dict[str, HandRecord]:
     return parse_hand_records(read_source(path), path)
 
 
-def parse_hand_records(text: str, path: Path) -> dict[str, HandRecord]:
-    """Parse hand-maintained BibTeX, refusing anything bibtexparser cannot read."""
-    from bibtexparser.entrypoint import parse_string
-    from bibtexparser.middlewares import RemoveEnclosingMiddleware
-
-    library = parse_string(text, parse_stack=[RemoveEnclosingMiddleware()])
-    if library.failed_blocks:
-        block = library.failed_blocks[0]
-        reason = str(getattr(block, "error", "")).split("\n")[0] or "cannot parse this record"
-        raise InputError(f"broken BibTeX: {reason}", path, (block.start_line or 0) + 1)
-    records = {}
-    for entry in library.entries:
-        _check_hand_entry(entry, path)
-        fields = tuple((f.key.lower(), str(f.value)) for f in entry.fields)
-        records[entry.key] = HandRecord(entry.key, entry.entry_type.lower(), fields,
-                                        (entry.start_line or 0) + 1)
-    return records
-
-
-def _check_hand_entry(entry: Any, path: Path) -> None:
-    if not is_valid_key(entry.key):
-        raise InputError(f"'{entry.key}' is not a valid citation key", path,
-                         (entry.start_line or 0) + 1)
-    for field in entry.fields:
-        value = str(field.value)
-        if value.count("{") != value.count("}"):
-            raise InputError(
-                f"unbalanced braces in field '{field.key}' of '{entry.key}'",
-                path, (field.start_line or entry.start_line or 0) + 1,
-            )
-
-
 def load_arxiv_store(root: Path) -> dict[str, ArxivMetadata]:
     """The arXiv metadata that sync stored, by id."""
     path = root / ARXIV_STORE
-    text = read_text(path)
-    if text is None:
+    if not path.exists():
         return {}
+    text = read_source(path)
     try:
         data = json.loads(text)
-        return {arxiv_id: _metadata(arxiv_id, item) for arxiv_id, item in data.items()}
-    except (ValueError, TypeError, KeyError, AttributeError) as error:
-        raise InputError(f"stored arXiv metadata is damaged ({error}); run sync --refresh",
+    except ValueError as error:
+        raise InputError(f"damaged JSON ({error}); restore it or run sync --refresh",
                          path) from None
+    if not isinstance(data, dict):
+        raise InputError("damaged: not a mapping of arXiv ids; restore it or run sync "
+                         "--refresh", path, 1)
+    return {arxiv_id: _checked_metadata(arxiv_id, item, path) for arxiv_id, item in data.items()}
+
+
+def _checked_metadata(arxiv_id: str, item: Any, path: Path) -> ArxivMetadata:
+    try:
+        return _metadata(arxiv_id, item)
+    except KeyError as error:
+        problem = f"has no field {error}"
+    except (ValueError, TypeError, AttributeError) as error:
+        problem = f"is damaged ({error})"
+    raise InputError(f"stored metadata of {arxiv_id} {problem}; restore it or run sync "
+                     "--refresh", path)
 
 
 def _metadata(arxiv_id: str, item: dict[str, Any]) -> ArxivMetadata:

@@ -48,7 +48,7 @@ def parse_yaml(text: str, path: Path) -> Node | None:
     loader = SafeLoader(text)
     try:
         root = loader.get_single_node()
-        return None if root is None else _to_node(root, path, loader)
+        return None if root is None else _to_node(root, path, loader, set())
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "invalid YAML"
@@ -61,24 +61,31 @@ def parse_yaml(text: str, path: Path) -> Node | None:
         loader.dispose()
 
 
-def _to_node(node: yaml.Node, path: Path, loader: SafeLoader) -> Node:
+def _to_node(node: yaml.Node, path: Path, loader: SafeLoader, seen: set[int]) -> Node:
     line, column = node.start_mark.line + 1, node.start_mark.column + 1
+    if isinstance(node, yaml.CollectionNode):
+        # An alias is the same node again: refusing them keeps "billion laughs" out.
+        if id(node) in seen:
+            raise InputError("YAML aliases (*name) are not supported; write the value out",
+                             path, line, column)
+        seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
-        return Node(_mapping(node, path, loader), line, column)
+        return Node(_mapping(node, path, loader, seen), line, column)
     if isinstance(node, yaml.SequenceNode):
-        return Node([_to_node(item, path, loader) for item in node.value], line, column)
+        return Node([_to_node(item, path, loader, seen) for item in node.value], line, column)
     return Node(_scalar(node, path, loader), line, column, raw=str(node.value))
 
 
-def _mapping(node: yaml.MappingNode, path: Path, loader: SafeLoader) -> dict[str, Node]:
+def _mapping(node: yaml.MappingNode, path: Path, loader: SafeLoader,
+             seen: set[int]) -> dict[str, Node]:
     result: dict[str, Node] = {}
     for key_node, value_node in node.value:
-        key = _to_node(key_node, path, loader)
+        key = _to_node(key_node, path, loader, seen)
         if not isinstance(key.value, str):
             raise InputError(f"keys must be text, not {key.raw!r}", path, key.line, key.column)
         if key.value in result:
             raise InputError(f"field '{key.value}' appears twice", path, key.line, key.column)
-        result[key.value] = _to_node(value_node, path, loader)
+        result[key.value] = _to_node(value_node, path, loader, seen)
     return result
 
 
