@@ -47,8 +47,7 @@ def run_import(root: Path, markdown: Path) -> int:
     from .yamlfile import read_source
 
     if (root / ENTRIES / LIST_FILE).exists():
-        raise InputError(f"{ENTRIES}/{LIST_FILE} exists already; import starts a new list",
-                         root / ENTRIES / LIST_FILE)
+        raise InputError("exists already; import starts a new list", root / ENTRIES / LIST_FILE)
     files = plan_import(read_source(markdown), markdown, root)
     with repository_lock(_ensure_dir(root)):
         for path, text in files.items():
@@ -140,7 +139,7 @@ def run_add(root: Path, id_or_url: str, section: str, name: str | None) -> tuple
     try:
         arxiv_id = parse_arxiv_id(id_or_url).id
     except ValueError as error:
-        raise InputError(str(error)) from None
+        raise InputError(f"add: {error}") from None
     with repository_lock(root):
         repo = load_repository(root)
         _check_new(repo, arxiv_id, section)

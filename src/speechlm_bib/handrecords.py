@@ -77,8 +77,8 @@ def _failure(block: Any) -> str:
     error = block.error
     reason = getattr(error, "abort_reason", None) or str(error) or "cannot parse this record"
     reason = reason.split(". Note:")[0].strip()
-    if (block.raw or "").count("{") != (block.raw or "").count("}"):
-        reason = f"unbalanced braces ({reason.rstrip('.')})"
+    if "end of file" in reason:
+        return "unbalanced braces: the record is never closed"
     return reason
 
 

@@ -91,11 +91,18 @@ def _check_case_clashes(works: list[Work], repo: Repository) -> None:
     for work in works:
         other = seen.setdefault(work.key.lower(), work)
         if other is not work:
-            culprit = next(iter(work.entries or other.entries), None)
-            where = culprit.path if culprit else repo.root / "entries" / "records.bib"
-            line = culprit.line_of("key") if culprit else (work.hand.line if work.hand else 1)
+            where, line = _place(work, other, repo)
             raise InputError(f"key '{work.key}' differs from '{other.key}' only in case; "
                              "BibTeX takes them for one key", where, line)
+
+
+def _place(work: Work, other: Work, repo: Repository) -> tuple[Path, int]:
+    """Where the later of two clashing works is written: its entry, or its hand record."""
+    if work.entries:
+        return work.entries[0].path, work.entries[0].line_of("key")
+    if work.hand is not None:
+        return repo.root / "entries" / "records.bib", work.hand.line
+    return other.entries[0].path, other.entries[0].line_of("key")
 
 
 def _name(entry: Entry) -> str:

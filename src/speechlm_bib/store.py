@@ -124,7 +124,7 @@ def _section(node: Node, path: Path) -> Section:
     section_id = text_field(fields, "id", path)
     heading = text_field(fields, "heading", path)
     if section_id is None or not _SECTION_ID.fullmatch(section_id):
-        raise InputError("a section needs an 'id' of lowercase letters, digits, _", path, node.line)
+        raise InputError("a section needs an 'id' of lowercase letters, digits, - and _", path, node.line)
     if heading is None:
         raise InputError(f"section '{section_id}' needs a 'heading'", path, node.line)
     level = fields.get("level")
@@ -176,6 +176,8 @@ def check_section_folders(root: Path, sections: tuple[Section, ...]) -> None:
     """Refuse a folder under entries/ that is not a section, or a misplaced entry file."""
     known = {s.id for s in sections}
     for path in sorted((root / ENTRIES).iterdir()):
+        if path.is_dir() and path.name in {LIST_FILE, RECORDS_FILE, TERMS_FILE}:
+            raise InputError("is a directory, expected a file", path)
         if path.is_dir() and path.name not in known and not path.name.startswith("."):
             raise InputError(
                 f"folder '{path.name}' is not a section of {LIST_FILE}", path
@@ -244,6 +246,9 @@ def _key(fields: dict[str, Node], path: Path) -> str | None:
 def _entry_columns(node: Node | None, section: Section, path: Path) -> tuple[tuple[str, str], ...]:
     if node is None:
         return ()
+    if not section.extra_columns:
+        raise InputError(f"section '{section.id}' has no columns of its own; leave out "
+                         "'columns'", path, node.line, node.column)
     fields = check_mapping(node, path, set(section.extra_columns), "'columns'")
     values = []
     for heading in section.extra_columns:

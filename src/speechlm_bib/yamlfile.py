@@ -51,14 +51,24 @@ def parse_yaml(text: str, path: Path) -> Node | None:
         return None if root is None else _to_node(root, path, loader, set())
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        problem = error.problem or error.context or "invalid YAML"
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
-        raise InputError(f"YAML syntax error: {problem}", path, line, column) from None
+        raise InputError(f"YAML syntax error: {_problem(error)}", path, line, column) from None
     except yaml.YAMLError as error:
         raise InputError(f"YAML error: {error}", path) from None
     finally:
         loader.dispose()
+
+
+def _problem(error: yaml.MarkedYAMLError) -> str:
+    """PyYAML's problem, with what it was reading and where that began when it says so."""
+    problem = error.problem or error.context or "invalid YAML"
+    if problem == "but found another document":
+        return "a second YAML document starts here; an entry file holds one"
+    context, mark = error.context, error.context_mark
+    if context and mark and error.problem and mark.line != getattr(error.problem_mark, "line", -1):
+        problem += f" ({context}, which began at line {mark.line + 1}, column {mark.column + 1})"
+    return problem
 
 
 def _to_node(node: yaml.Node, path: Path, loader: SafeLoader, seen: set[int]) -> Node:
