@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from arxiv_server import ArxivReplayServer
 from speechlm_bib.cli import cli
 
 from arxiv_server import ArxivReplayServer

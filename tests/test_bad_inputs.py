@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, REPOSITORY_FILES, SURVEY_README, tree_bytes
+from arxiv_server import ArxivReplayServer
+from conftest import REPO, REPOSITORY_FILES, SURVEY_README, Cli, tree_bytes
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
 REGENERATE = os.environ.get("SPEECHLM_BIB_REGENERATE") == "1"
@@ -154,3 +155,21 @@ def _regenerate(case: Case, stderr: str) -> None:
     lines = path.read_text(encoding="utf-8").splitlines()
     kept = [line for line in lines if not line.startswith("stderr: ")]
     path.write_text("\n".join([*kept, f"stderr: {stderr}"]) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["../../../escaped", "/tmp/escaped", "..", "a/../../b"])
+def test_add_name_cannot_write_outside_entries(
+    name: str, arxiv: ArxivReplayServer, survey_repo: Path, run: Cli
+) -> None:
+    """The name only labels the row; the file name is a slug of it, inside the section."""
+    before = tree_bytes(survey_repo.parent)
+
+    result = run("add", "2106.07447", "--section", "datasets", "--name", name, root=survey_repo)
+
+    assert result.exit_code == 0, result.stderr
+    after = tree_bytes(survey_repo.parent)
+    new = sorted(set(after) - set(before))
+    assert len(new) == 1 and new[0].startswith("survey/entries/datasets/")
+    assert Path(new[0]).name.endswith(".yaml") and ".." not in new[0]
+    changed = sorted(k for k in before if before[k] != after.get(k))
+    assert changed == []

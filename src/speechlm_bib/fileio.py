@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import glob
 import os
 import tempfile
 import time
@@ -13,6 +14,7 @@ from pathlib import Path
 from .errors import InputError, RepositoryError
 
 LOCK_NAME = ".speechlm-bib.lock"
+LOCK_WAIT_VARIABLE = "SPEECHLM_BIB_LOCK_WAIT"
 
 
 def read_text(path: Path) -> str | None:
@@ -26,8 +28,14 @@ def read_text(path: Path) -> str | None:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write text to a temporary file beside path, flush it to disk and rename it into place."""
+    """Write text to a temporary file beside path, flush it to disk and rename it into place.
+
+    Temporary files a killed writer left beside path are removed first (writers hold the
+    repository lock, so none of them is still being written).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        stale.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
@@ -50,14 +58,28 @@ def write_if_changed(path: Path, text: str) -> bool:
 
 
 @contextlib.contextmanager
-def repository_lock(root: Path, wait: float = 10.0) -> Iterator[None]:
-    """Hold the repository's write lock, waiting up to ``wait`` seconds for another writer."""
+def repository_lock(root: Path, wait: float | None = None) -> Iterator[None]:
+    """Hold the repository's write lock, waiting up to ``wait`` seconds for another writer.
+
+    The wait defaults to $SPEECHLM_BIB_LOCK_WAIT, else 10 seconds.
+    """
+    if wait is None:
+        wait = _lock_wait()
     handle = (root / LOCK_NAME).open("a")
     try:
         _acquire(handle.fileno(), wait, root)
         yield
     finally:
         handle.close()
+
+
+def _lock_wait() -> float:
+    text = os.environ.get(LOCK_WAIT_VARIABLE, "10")
+    try:
+        return max(0.0, float(text))
+    except ValueError:
+        raise RepositoryError(f"{LOCK_WAIT_VARIABLE} must be a number of seconds, "
+                              f"not {text!r}") from None
 
 
 def _acquire(fd: int, wait: float, root: Path) -> None:

@@ -124,7 +124,8 @@ def _section(node: Node, path: Path) -> Section:
     section_id = text_field(fields, "id", path)
     heading = text_field(fields, "heading", path)
     if section_id is None or not _SECTION_ID.fullmatch(section_id):
-        raise InputError("a section needs an 'id' of lowercase letters, digits, - and _", path, node.line)
+        raise InputError("a section needs an 'id' of lowercase letters, digits, - and _",
+                         path, node.line)
     if heading is None:
         raise InputError(f"section '{section_id}' needs a 'heading'", path, node.line)
     level = fields.get("level")
