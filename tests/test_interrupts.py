@@ -107,7 +107,7 @@ def test_ctrl_c_leaves_the_repository_as_it_was(
 
     process, _ = start(survey_repo, point, "sync", "--refresh")
     process.send_signal(signal.SIGINT)
-    stdout, stderr = process.communicate(timeout=60)
+    _stdout, stderr = process.communicate(timeout=60)
 
     assert process.returncode == 130
     assert stderr == ("speechlm-bib: interrupted; files already written are complete, "
@@ -135,7 +135,7 @@ def test_concurrent_builds_take_turns(survey_repo: Path) -> None:
     command = [sys.executable, "-m", "speechlm_bib", "--root", str(survey_repo), "build"]
     processes = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True) for _ in range(4)]
-    results = [p.communicate(timeout=120) + (p.returncode,) for p in processes]
+    results = [(*p.communicate(timeout=120), p.returncode) for p in processes]
 
     assert [code for _, _, code in results] == [0, 0, 0, 0]
     assert sorted(out for out, _, _ in results) == (
