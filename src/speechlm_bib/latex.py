@@ -15,6 +15,11 @@ _SPECIALS = {
     "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
 }
 _SPECIAL_RE = re.compile(r"[\\{}&%$#_~^]")
+# pylatexenc writes these wrongly (Ű as \'{U}, that is Ú): the right LaTeX, first.
+_CORRECTIONS = str.maketrans({"Ű": r"{\H{U}}", "ű": r"{\H{u}}"})
+APPROXIMATED = "ĦħĸĿŀŉŦŧ"
+"""Letters pdflatex has no glyph for that escape() writes as the nearest one (Ħ as H̄):
+they do not survive a round trip and are reported by ``unencodable``, as CJK is."""
 _WORD_RE = re.compile(r"[^\s]+")
 _PART_SPLIT = re.compile(r"([-/])")
 _CORE = re.compile(r"^(?P<lead>[^\w]*)(?P<core>.*?)(?P<trail>[^\w]*)$", re.UNICODE)
@@ -31,7 +36,9 @@ def escape(text: str) -> str:
     "D{\\'e}fossez"
     """
     escaped = _SPECIAL_RE.sub(lambda m: _SPECIALS[m.group()], text)
-    return escaped if escaped.isascii() else _encoder().unicode_to_latex(escaped)
+    if escaped.isascii():
+        return escaped
+    return str(_encoder().unicode_to_latex(escaped.translate(_CORRECTIONS)))
 
 
 @functools.cache
@@ -52,7 +59,8 @@ def unencodable(text: str) -> str:
     >>> unencodable("Défossez 理想")
     '理想'
     """
-    return "".join(c for c in text if not c.isascii() and _encoder().unicode_to_latex(c) == c)
+    return "".join(c for c in text if c in APPROXIMATED
+                   or (not c.isascii() and _encoder().unicode_to_latex(c) == c))
 
 
 def needs_protection(part: str) -> bool:
@@ -130,9 +138,15 @@ def to_text(value: str) -> str:
 
 @functools.cache
 def _decoder() -> Any:
-    from pylatexenc.latex2text import LatexNodes2Text
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-    return LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
+    # escape() writes ^ as \textasciicircum{} and · as \textperiodcentered; pylatexenc
+    # would read them as the spacing accents U+02C6 and U+02D9.
+    context = get_default_latex_context_db()
+    macros = [MacroTextSpec("textasciicircum", "^"), MacroTextSpec("textperiodcentered", "·")]
+    context.add_context_category("speechlm_bib", macros=macros, prepend=True)
+    return LatexNodes2Text(latex_context=context, math_mode="verbatim",
+                           strict_latex_spaces=True)
 
 
 def math_to_text(value: str) -> str:

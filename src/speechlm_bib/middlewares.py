@@ -101,13 +101,15 @@ def bibtex_name(name: str) -> str:
     >>> bibtex_name("KimiTeam")
     'KimiTeam'
     """
-    parts = name_parts(name)
+    # Escape word by word first: a plain name's ~ or braces are not BibTeX name syntax.
+    escaped = " ".join(escape(word) for word in name.split())
+    parts = name_parts(escaped)
     if parts is None:
-        return "{" + escape(name) + "}"
+        return "{" + escaped + "}"
     family = " ".join(parts.von + parts.last)
     given = " ".join(parts.first)
-    pieces = [escape(family)] + ([escape(" ".join(parts.jr))] if parts.jr else [])
-    return ", ".join(pieces + ([escape(given)] if given else []))
+    pieces = [family] + ([" ".join(parts.jr)] if parts.jr else [])
+    return ", ".join(pieces + ([given] if given else []))
 
 
 def default_stack(order: Sequence[str] = FIELD_ORDER) -> list[BlockMiddleware]:
