@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from arxiv_server import ArxivReplayServer, Fault, FaultKind, RecordedRequest
-from conftest import Cli, tree_bytes
 from speechlm_bib.commands import run_build
 from speechlm_bib.repository import load_repository
 from speechlm_bib.sync import ids_to_fetch
+
+from arxiv_server import ArxivReplayServer, Fault, FaultKind, RecordedRequest
+from conftest import Cli, tree_bytes
 
 STORE = Path("data") / "arxiv.json"
 FORGOTTEN = ("2106.07447", "2210.13438", "2410.00037")
@@ -234,6 +235,7 @@ def test_an_unknown_id_is_reported_once_not_retried(
     fast: ArxivReplayServer, survey_repo: Path, run: Cli
 ) -> None:
     add_entry(survey_repo, "2501.99999")
+    run_build(survey_repo)
     original = tree_bytes(survey_repo)
     forget(survey_repo, ("2106.07447",))
 

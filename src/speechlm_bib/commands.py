@@ -47,7 +47,8 @@ def run_import(root: Path, markdown: Path) -> int:
     from .yamlfile import read_source
 
     if (root / ENTRIES / LIST_FILE).exists():
-        raise InputError("exists already; import starts a new list", root / ENTRIES / LIST_FILE)
+        raise InputError(f"{ENTRIES}/{LIST_FILE} exists already; import starts a new list",
+                         root / ENTRIES / LIST_FILE)
     files = plan_import(read_source(markdown), markdown, root)
     with repository_lock(_ensure_dir(root)):
         for path, text in files.items():

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .ids import is_doi, is_web_url
 from .keys import is_valid_key
 from .model import HandRecord
 
@@ -32,20 +31,17 @@ _NUMBER = re.compile(r"[0-9]+")
 
 
 def parse_hand_records(text: str, path: Path) -> dict[str, HandRecord]:
-    """Parse hand-maintained BibTeX, refusing anything that is not plainly one record a key."""
+    """Parse hand-maintained BibTeX, refusing anything that is not plainly one record a key.
+
+    Malformed DOIs and URLs and keys equal but for case are findings of ``check``.
+    """
     library = _parse(text, path)
     for block in library.blocks:
         _check_block(block, path)
     records: dict[str, HandRecord] = {}
-    folded: dict[str, HandRecord] = {}
     for entry in library.entries:
         record = _record(entry, path)
-        other = folded.get(record.key.lower())
-        if other is not None:
-            raise InputError(f"key '{record.key}' differs from '{other.key}' (line "
-                             f"{other.line}) only in case; BibTeX takes them for one key",
-                             path, record.line)
-        records[record.key] = folded[record.key.lower()] = record
+        records[record.key] = record
     return records
 
 
@@ -152,8 +148,3 @@ def _check_value(name: str, value: str, key: str, path: Path, line: int) -> None
         raise InputError(f"{where}: {unsafe.group()} is not allowed in a bibliography "
                          "(it reads or writes files, runs programs or redefines commands)",
                          path, line)
-    if name == "doi" and not is_doi(value):
-        raise InputError(f"{where}: not a bare DOI such as 10.1000/xyz123: {value!r}",
-                         path, line)
-    if name == "url" and not is_web_url(value):
-        raise InputError(f"{where}: not an http(s) URL: {value!r}", path, line)

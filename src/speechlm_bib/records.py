@@ -81,28 +81,7 @@ def collect_works(repo: Repository) -> list[Work]:
             grouped.setdefault(keys[entry.path], []).append(entry)
     works = [_work(key, tuple(entries), repo) for key, entries in grouped.items()]
     works += [Work(key, (), hand=hand) for key, hand in repo.hand.items() if key not in grouped]
-    _check_case_clashes(works, repo)
     return works
-
-
-def _check_case_clashes(works: list[Work], repo: Repository) -> None:
-    """Refuse keys that differ only in case: BibTeX and biber take them for one key."""
-    seen: dict[str, Work] = {}
-    for work in works:
-        other = seen.setdefault(work.key.lower(), work)
-        if other is not work:
-            where, line = _place(work, other, repo)
-            raise InputError(f"key '{work.key}' differs from '{other.key}' only in case; "
-                             "BibTeX takes them for one key", where, line)
-
-
-def _place(work: Work, other: Work, repo: Repository) -> tuple[Path, int]:
-    """Where the later of two clashing works is written: its entry, or its hand record."""
-    if work.entries:
-        return work.entries[0].path, work.entries[0].line_of("key")
-    if work.hand is not None:
-        return repo.root / "entries" / "records.bib", work.hand.line
-    return other.entries[0].path, other.entries[0].line_of("key")
 
 
 def _name(entry: Entry) -> str:

@@ -202,9 +202,9 @@ def load_entry(path: Path, section: Section) -> Entry:
         acknowledge=_acknowledgements(fields.get("acknowledge"), path),
         lines=tuple((name, node.line) for name, node in fields.items()),
     )
-    if entry.arxiv is None and entry.url is None and entry.key is None:
-        raise InputError("an entry needs an 'arxiv' id, a 'url' or a 'key' of entries/"
-                         f"{RECORDS_FILE} to point at the work", path, 1)
+    if not fields:
+        raise InputError("has no fields; give it a name, title, url, arxiv id or key",
+                         path, 1)
     return entry
 
 
