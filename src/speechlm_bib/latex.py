@@ -20,6 +20,8 @@ _CORRECTIONS = str.maketrans({"Ű": r"{\H{U}}", "ű": r"{\H{u}}"})
 APPROXIMATED = "ĦħĸĿŀŉŦŧ"
 """Letters pdflatex has no glyph for that escape() writes as the nearest one (Ħ as H̄):
 they do not survive a round trip and are reported by ``unencodable``, as CJK is."""
+_LIGATURE_RE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=<)(?=<)|(?<=>)(?=>)|(?<=[!?])(?=`)")
+"""Between the characters TeX would join into one glyph (-- as an en dash, `` as a quote)."""
 _WORD_RE = re.compile(r"[^\s]+")
 _PART_SPLIT = re.compile(r"([-/])")
 _CORE = re.compile(r"^(?P<lead>[^\w]*)(?P<core>.*?)(?P<trail>[^\w]*)$", re.UNICODE)
@@ -34,8 +36,10 @@ def escape(text: str) -> str:
     '\\textbackslash{}input\\{x\\}'
     >>> escape("Défossez")
     "D{\\'e}fossez"
+    >>> escape("A--B ``x''")
+    "A-{}-B `{}`x'{}'"
     """
-    escaped = _SPECIAL_RE.sub(lambda m: _SPECIALS[m.group()], text)
+    escaped = _LIGATURE_RE.sub("{}", _SPECIAL_RE.sub(lambda m: _SPECIALS[m.group()], text))
     if escaped.isascii():
         return escaped
     return str(_encoder().unicode_to_latex(escaped.translate(_CORRECTIONS)))
@@ -122,7 +126,8 @@ def _protect_word(word: str) -> str:
         flagged = index % 2 == 0 and protect[index // 2]
         out.append("{" + escape(part) + "}" if flagged else escape(part))
     out.append(escape(match.group("trail")))
-    return "".join(out)
+    # Parts are escaped one by one: the separators between them can still form ligatures.
+    return _LIGATURE_RE.sub("{}", "".join(out))
 
 
 def to_text(value: str) -> str:
