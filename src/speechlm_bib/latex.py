@@ -20,7 +20,9 @@ _CORRECTIONS = str.maketrans({"Ű": r"{\H{U}}", "ű": r"{\H{u}}"})
 APPROXIMATED = "ĦħĸĿŀŉŦŧ"
 """Letters pdflatex has no glyph for that escape() writes as the nearest one (Ħ as H̄):
 they do not survive a round trip and are reported by ``unencodable``, as CJK is."""
-_LIGATURE_RE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=<)(?=<)|(?<=>)(?=>)|(?<=[!?])(?=`)")
+_LIGATURE_RE = re.compile(
+    r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=<)(?=<)|(?<=>)(?=>)|(?<=[!?])(?=`)"
+)
 """Between the characters TeX would join into one glyph (-- as an en dash, `` as a quote)."""
 _WORD_RE = re.compile(r"[^\s]+")
 _PART_SPLIT = re.compile(r"([-/])")
