@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from arxiv_server import ArxivReplayServer
 from speechlm_bib.cli import cli
 
 from arxiv_server import ArxivReplayServer
