@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from dataclasses import dataclass
@@ -137,6 +138,9 @@ def check(settings: Settings, papers: tuple[Path, ...], output: str, strict: boo
 
 def main() -> None:
     """Console entry point."""
+    # A run builds many long-lived objects and little cyclic garbage: collect less often
+    # (as mypy does), so that large repositories are not rescanned again and again.
+    gc.set_threshold(200_000, 30, 30)
     cli(prog_name="speechlm-bib")
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 
 from bibtexparser.middlewares.names import (
     InvalidNameError,
@@ -109,7 +109,15 @@ def unique_key(base: str, taken: Iterable[str]) -> str:
     >>> unique_key("cui2024recent", ["cui2024recent", "cui2024recenta"])
     'cui2024recentb'
     """
-    used = {k.lower() for k in taken}
+    return free_key(base, {k.lower() for k in taken})
+
+
+def free_key(base: str, used: Container[str]) -> str:
+    """Like ``unique_key``, given the taken keys lowercased (a set kept across many calls).
+
+    >>> free_key("Cui2024recent", {"cui2024recent"})
+    'Cui2024recenta'
+    """
     if base.lower() not in used:
         return base
     index = 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -24,6 +25,7 @@ _LIGATURE_RE = re.compile(
     r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=<)(?=<)|(?<=>)(?=>)|(?<=[!?])(?=`)"
 )
 """Between the characters TeX would join into one glyph (-- as an en dash, `` as a quote)."""
+_DIGIT_RE = re.compile(r"\d")
 _WORD_RE = re.compile(r"[^\s]+")
 _PART_SPLIT = re.compile(r"([-/])")
 _CORE = re.compile(r"^(?P<lead>[^\w]*)(?P<core>.*?)(?P<trail>[^\w]*)$", re.UNICODE)
@@ -41,10 +43,32 @@ def escape(text: str) -> str:
     >>> escape("A--B ``x''")
     "A-{}-B `{}`x'{}'"
     """
-    escaped = _LIGATURE_RE.sub("{}", _SPECIAL_RE.sub(lambda m: _SPECIALS[m.group()], text))
+    escaped = _LIGATURE_RE.sub("{}", text.translate(_SPECIAL_TABLE))
     if escaped.isascii():
         return escaped
-    return str(_encoder().unicode_to_latex(escaped.translate(_CORRECTIONS)))
+    return unicodedata.normalize("NFC", escaped).translate(_LATEX_TABLE)
+
+
+_SPECIAL_TABLE = str.maketrans(_SPECIALS)
+
+
+class _LatexTable(dict[int, str]):
+    """A ``str.translate`` table of non-ASCII characters, encoded on demand.
+
+    The encoder replaces characters one by one from a table of single characters (after
+    NFC normalisation), so encoding each character once and reusing it gives the same text
+    as encoding the whole string, without the encoder's cost per call. The corrections
+    come first, as they do for whole strings.
+    """
+
+    def __missing__(self, codepoint: int) -> str:
+        char = chr(codepoint)
+        latex = char if codepoint < 127 else str(_encoder().unicode_to_latex(char))
+        self[codepoint] = latex
+        return latex
+
+
+_LATEX_TABLE = _LatexTable({codepoint: str(latex) for codepoint, latex in _CORRECTIONS.items()})
 
 
 @functools.cache
@@ -115,6 +139,19 @@ def _protect_words(text: str) -> str:
 
 
 def _protect_word(word: str) -> str:
+    return escape(word) if _plain_word(word) else _protect_parts(word)
+
+
+def _plain_word(word: str) -> bool:
+    """Whether no part of an ASCII word needs protection: no inner capital, no capital with digits.
+
+    (Encoded non-ASCII letters can hold quotes that the separators' ligature rule splits.)
+    """
+    return (word.isascii() and word[1:].islower()
+            and not (word[0].isupper() and _DIGIT_RE.search(word) is not None))
+
+
+def _protect_parts(word: str) -> str:
     match = _CORE.match(word)
     if match is None or not match.group("core"):
         return escape(word)

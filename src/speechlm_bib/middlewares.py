@@ -7,6 +7,7 @@ and pass through as written.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -103,13 +104,46 @@ def bibtex_name(name: str) -> str:
     """
     # Escape word by word first: a plain name's ~ or braces are not BibTeX name syntax.
     escaped = " ".join(escape(word) for word in name.split())
-    parts = name_parts(escaped)
+    parts = _plain_name_parts(escaped) or _name_parts(escaped)
     if parts is None:
         return "{" + escaped + "}"
-    family = " ".join(parts.von + parts.last)
-    given = " ".join(parts.first)
-    pieces = [family] + ([" ".join(parts.jr)] if parts.jr else [])
+    family, jr, given = parts
+    pieces = [family] + ([jr] if jr else [])
     return ", ".join(pieces + ([given] if given else []))
+
+
+_NOT_PLAIN_NAME = re.compile(r"[,{}\\~\r\n\t]|  |^ | $")
+
+
+def _plain_name_parts(name: str) -> tuple[str, str, str] | None:
+    """Family, jr and given of a plain "Given ... Family" name without lowercase words.
+
+    BibTeX's rules give such a name no von and no jr part: the last word is the family
+    name. Anything else (commas, braces, particles) is left to the full parser.
+
+    >>> _plain_name_parts("Tu Anh Nguyen"), _plain_name_parts("Aäron van den Oord")
+    (('Nguyen', '', 'Tu Anh'), None)
+    """
+    if not name or _NOT_PLAIN_NAME.search(name):
+        return None
+    words = name.split(" ")
+    if len(words) > 2 and any(_lowercase_word(word) for word in words):
+        return None
+    return words[-1], "", " ".join(words[:-1])
+
+
+def _lowercase_word(word: str) -> bool:
+    """Whether BibTeX takes a word for lowercase: its first letter is not a capital."""
+    letter = next((char for char in word if char.isalpha()), None)
+    return letter is not None and not letter.isupper()
+
+
+def _name_parts(name: str) -> tuple[str, str, str] | None:
+    """Family (with von), jr and given of any name, by bibtexparser's parser."""
+    parts = name_parts(name)
+    if parts is None:
+        return None
+    return " ".join(parts.von + parts.last), " ".join(parts.jr), " ".join(parts.first)
 
 
 def default_stack(order: Sequence[str] = FIELD_ORDER) -> list[BlockMiddleware]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .ids import arxiv_url
-from .keys import make_key, unique_key
+from .keys import free_key, make_key, unique_key
 from .model import ArxivMetadata, Entry, HandRecord, Repository
 
 logger = logging.getLogger(__name__)
@@ -47,23 +47,24 @@ def assign_keys(repo: Repository) -> dict[Path, str]:
     """
     keys = {e.path: e.key for e in repo.entries if e.key}
     by_arxiv = {e.arxiv: e.key for e in repo.entries if e.key and e.arxiv}
-    taken = set(keys.values())
+    used = {key.lower() for key in keys.values()}
     for entry in repo.entries:
         if entry.key or not entry.arxiv:
             continue
-        key = by_arxiv.get(entry.arxiv) or _new_key(entry.arxiv, repo, taken)
+        key = by_arxiv.get(entry.arxiv) or _new_key(entry.arxiv, repo, used)
         if key is not None:
             keys[entry.path] = by_arxiv[entry.arxiv] = key
-            taken.add(key)
+            used.add(key.lower())
     return keys
 
 
-def _new_key(arxiv_id: str, repo: Repository, taken: set[str]) -> str | None:
+def _new_key(arxiv_id: str, repo: Repository, used: set[str]) -> str | None:
+    """A new key for an arXiv work; ``used`` holds the taken keys lowercased."""
     meta = repo.arxiv.get(arxiv_id)
     if meta is None:
         return None
     first = meta.authors[0] if meta.authors else None
-    return unique_key(make_key(first, meta.year, meta.title), taken)
+    return free_key(make_key(first, meta.year, meta.title), used)
 
 
 def key_for_metadata(meta: ArxivMetadata, taken: Iterable[str]) -> str:

@@ -169,7 +169,8 @@ def entry_paths(root: Path, sections: tuple[Section, ...]) -> list[tuple[Section
             strays = sorted(folder.glob("*.yml"))
             if strays:
                 raise InputError("entry files end in .yaml, not .yml", strays[0])
-            result.extend((section, path) for path in sorted(folder.glob("*.yaml")))
+            paths = sorted(folder.glob("*.yaml"), key=lambda path: path.name)
+            result.extend((section, path) for path in paths)
     return result
 
 

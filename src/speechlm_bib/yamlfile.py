@@ -16,6 +16,9 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader  # type: ignore[assignment]
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 @dataclass(frozen=True, slots=True)
 class Node:
     """A YAML value with its 1-based line and column and, for scalars, the text as written."""
@@ -28,10 +31,10 @@ class Node:
 
 def read_source(path: Path) -> str:
     """The text of a UTF-8 file, refusing what is not one (directories, bad bytes, a BOM)."""
-    if path.is_dir():
-        raise InputError("is a directory, expected a file", path)
     try:
         data = path.read_bytes()
+    except IsADirectoryError:
+        raise InputError("is a directory, expected a file", path) from None
     except OSError as error:
         raise InputError(f"cannot read: {error.strerror}", path) from None
     if data.startswith(b"\xef\xbb\xbf"):
@@ -100,6 +103,8 @@ def _mapping(node: yaml.MappingNode, path: Path, loader: SafeLoader,
 
 
 def _scalar(node: yaml.Node, path: Path, loader: SafeLoader) -> Any:
+    if node.tag == _STR_TAG:
+        return node.value  # what the constructor would return, without its dispatch
     try:
         return loader.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError as error:

@@ -1,0 +1,102 @@
+"""The fast paths give what the general code gives: encoder, name parser, key suffixes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bibtexparser.middlewares.names import parse_single_name_into_parts
+from hypothesis import given
+from hypothesis import strategies as st
+
+from speechlm_bib.keys import free_key, unique_key
+from speechlm_bib.latex import (
+    _CORRECTIONS,
+    _LIGATURE_RE,
+    _encoder,
+    _plain_word,
+    _protect_parts,
+    escape,
+    protect_title,
+)
+from speechlm_bib.middlewares import _name_parts, _plain_name_parts, bibtex_name
+from speechlm_bib.yamlfile import parse_yaml
+
+_SPECIALS = {
+    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%",
+    "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+}
+_TEXT = st.text(st.sampled_from(
+    list("aAzZ09 -_&%$#{}~^\\/:.,'`<>!?")
+    + list("űŰ\u201déèüßøłŁÅ\u0301\u212b\u00a0ñçİ\u0131Æ理想ọ\x7f")
+), max_size=30)
+_NAMES = st.lists(
+    st.text(st.sampled_from([*"aAbBzZéÉłŁ'.-0", "\u0301"]), min_size=1, max_size=8),
+    min_size=1, max_size=5,
+).map(" ".join)
+
+
+def _reference_escape(text: str) -> str:
+    """Escaping as one call of the encoder over the whole string."""
+    escaped = re.sub(r"[\\{}&%$#_~^]", lambda m: _SPECIALS[m.group()], text)
+    escaped = _LIGATURE_RE.sub("{}", escaped)
+    if escaped.isascii():
+        return escaped
+    return str(_encoder().unicode_to_latex(escaped.translate(_CORRECTIONS)))
+
+
+@given(_TEXT)
+def test_escape_encodes_as_the_whole_string_encoder(text: str) -> None:
+    assert escape(text) == _reference_escape(text)
+
+
+def test_escape_examples() -> None:
+    assert escape("Défossez & 50%") == r"D{\'e}fossez \& 50\%"
+    assert escape("Ångström") == escape("A\u030angstro\u0308m") == r'{\r{A}}ngstr{\"o}m'
+
+
+@given(_NAMES)
+def test_plain_names_split_as_bibtexparser_splits_them(name: str) -> None:
+    plain = _plain_name_parts(name)
+    if plain is not None:
+        parts = parse_single_name_into_parts(name, strict=False)
+        assert plain == (" ".join(parts.von + parts.last), " ".join(parts.jr),
+                         " ".join(parts.first))
+        assert plain == _name_parts(name)
+
+
+def test_plain_name_path_leaves_particles_and_commas_to_the_parser() -> None:
+    assert _plain_name_parts("Ludwig van Beethoven") is None
+    assert _plain_name_parts("Knuth, Donald") is None
+    assert _plain_name_parts("Jean-Pierre De La Cruz") == ("Cruz", "", "Jean-Pierre De La")
+    assert bibtex_name("Ludwig van Beethoven") == "van Beethoven, Ludwig"
+    assert bibtex_name("Łukasz Kaiser") == r"Kaiser, {\L}ukasz"
+
+
+@given(st.text(st.sampled_from(list("aAbB2.-/:()_&`'<>!éÉİ\u201d")), min_size=1, max_size=12))
+def test_plain_words_protect_as_the_general_rule_does(word: str) -> None:
+    if _plain_word(word):
+        assert _protect_parts(word) == escape(word)
+
+
+def test_protect_title_examples() -> None:
+    assert protect_title("full-duplex Speech-Text with Qwen2.5 and wav2vec-GPT") == (
+        "full-duplex Speech-Text with {Qwen2.5} and wav2vec-{GPT}"
+    )
+
+
+def test_free_key_matches_unique_key_with_a_kept_set() -> None:
+    taken = ["cui2024recent", "Cui2024recentA", "cui2024recentb"]
+    used = {key.lower() for key in taken}
+    assert free_key("cui2024recent", used) == unique_key("cui2024recent", taken)
+    assert free_key("cui2024recent", used) == "cui2024recentc"
+    assert free_key("new2024key", used) == "new2024key"
+
+
+def test_yaml_strings_read_as_the_constructor_reads_them(tmp_path: Path) -> None:
+    node = parse_yaml("a: 'x: y'\nb: 2410.00037\nc: null\nd: yes\ne: plain text\n",
+                      tmp_path / "e.yaml")
+    assert node is not None
+    values = {name: item.value for name, item in node.value.items()}
+    assert values == {"a": "x: y", "b": 2410.00037, "c": None, "d": True, "e": "plain text"}
+    assert node.value["b"].raw == "2410.00037"
