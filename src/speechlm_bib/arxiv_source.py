@@ -8,7 +8,6 @@ guessed.
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import os
 import re
@@ -222,6 +221,8 @@ class _Source:
 
 def _retry_after(response: Any) -> float | None:
     """Seconds from a Retry-After header (a number or an HTTP date), if there is one."""
+    import email.utils
+
     value = None if response is None else response.headers.get("Retry-After")
     if not value:
         return None

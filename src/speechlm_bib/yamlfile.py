@@ -76,17 +76,16 @@ def _problem(error: yaml.MarkedYAMLError) -> str:
 
 def _to_node(node: yaml.Node, path: Path, loader: SafeLoader, seen: set[int]) -> Node:
     line, column = node.start_mark.line + 1, node.start_mark.column + 1
-    if isinstance(node, yaml.CollectionNode):
-        # An alias is the same node again: refusing them keeps "billion laughs" out.
-        if id(node) in seen:
-            raise InputError("YAML aliases (*name) are not supported; write the value out",
-                             path, line, column)
-        seen.add(id(node))
+    if isinstance(node, yaml.ScalarNode):  # most nodes: test for them first
+        return Node(_scalar(node, path, loader), line, column, raw=str(node.value))
+    # An alias is the same node again: refusing them keeps "billion laughs" out.
+    if id(node) in seen:
+        raise InputError("YAML aliases (*name) are not supported; write the value out",
+                         path, line, column)
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         return Node(_mapping(node, path, loader, seen), line, column)
-    if isinstance(node, yaml.SequenceNode):
-        return Node([_to_node(item, path, loader, seen) for item in node.value], line, column)
-    return Node(_scalar(node, path, loader), line, column, raw=str(node.value))
+    return Node([_to_node(item, path, loader, seen) for item in node.value], line, column)
 
 
 def _mapping(node: yaml.MappingNode, path: Path, loader: SafeLoader,

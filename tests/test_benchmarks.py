@@ -1,0 +1,64 @@
+"""The benchmark script runs: its generator makes a valid repository, its table has every row."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from arxiv_server import ArxivReplayServer
+from conftest import Cli
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+
+import run as bench
+import synth
+
+
+def test_generated_repository_syncs_in_one_request_and_builds(
+        tmp_path: Path, run: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    replay = synth.generate(tmp_path, 7)
+    assert len(replay) == 7
+    with ArxivReplayServer(replay) as server:
+        monkeypatch.setenv("SPEECHLM_BIB_ARXIV_API", server.url)
+        monkeypatch.setenv("SPEECHLM_BIB_ARXIV_DELAY", "0")
+        result = run("sync", root=tmp_path)
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout.startswith("7 added, 0 changed")
+        assert len(server.requests) == 1
+    bib = (tmp_path / "references.bib").read_text(encoding="utf-8")
+    keys = re.findall(r"^@\w+\{([^,]+),", bib, re.MULTILINE)
+    assert len(keys) == 9  # seven arXiv works (two in published form) and two web pages
+    assert "booktitle = {Proceedings of Interspeech}" in bib
+
+
+def test_synced_repository_is_what_a_sync_leaves(tmp_path: Path, run: Cli) -> None:
+    synced, fetched = tmp_path / "synced", tmp_path / "fetched"
+    replay = synth.generate(synced, 12, synced=True)
+    assert replay == synth.generate(fetched, 12)
+    assert run("build", root=synced).exit_code == 0
+    with ArxivReplayServer(replay) as server, pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SPEECHLM_BIB_ARXIV_API", server.url)
+        patch.setenv("SPEECHLM_BIB_ARXIV_DELAY", "0")
+        assert run("sync", root=fetched).exit_code == 0
+    for name in ("references.bib", "data/arxiv.json"):
+        assert (synced / name).read_bytes() == (fetched / name).read_bytes()
+    paper = (synced / "paper.tex").read_text(encoding="utf-8")
+    cited = set(re.findall(r"\\cite\{([^}]*)\}", paper)[0].split(","))
+    bib = (synced / "references.bib").read_text(encoding="utf-8")
+    assert cited == set(re.findall(r"^@\w+\{([^,]+),", bib, re.MULTILINE))
+
+
+def test_quick_run_prints_every_row(capsys: pytest.CaptureFixture[str]) -> None:
+    assert bench.main(["--sync-sizes", "30", "--sizes", "40", "--repeat", "1",
+                       "--survey-repeat", "1", "--no-peers"]) == 0
+    table = capsys.readouterr().out
+    rows = {tuple(cell.strip() for cell in line.strip("|").split("|")[:3])
+            for line in table.splitlines() if line.startswith("| ")}
+    assert {("sync: first", "30", "1"), ("sync: unchanged re-sync", "30", "0"),
+            ("sync: --refresh", "30", "1")} <= rows
+    assert {("survey: build --check", "survey", ""), ("build", "40", ""),
+            ("build --check", "40", "")} <= rows
+    assert any(what == "check" for what, _, _ in rows)
