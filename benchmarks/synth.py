@@ -20,12 +20,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
 
-from arxiv_server import make_entry  # noqa: E402
 from speechlm_bib.model import ArxivMetadata, Entry, Repository  # noqa: E402
 from speechlm_bib.records import assign_keys  # noqa: E402
 from speechlm_bib.store import parse_hand_records, render_arxiv_store  # noqa: E402
 
+from arxiv_server import make_entry  # noqa: E402
+
 SECTIONS = ("models", "datasets", "benchmarks")
+SURVEY_KEY = "survey2025synthetic"
 LIST_YAML = """\
 survey: survey2025synthetic
 sections:
@@ -61,6 +63,15 @@ sections:
 """
 HAND_RECORDS = """\
 % Hand-maintained records of the synthetic repository.
+
+@article{survey2025synthetic,
+  author = {Survey, Synthetic and Author, Second},
+  title = {A Synthetic Survey of Spoken Language Models},
+  journal = {Journal of Benchmarks},
+  year = {2025},
+  volume = {1},
+  pages = {1--10},
+}
 
 @misc{openai2024advanced,
   author = {{OpenAI}},
@@ -214,7 +225,7 @@ def generate(root: Path, n: int, *, synced: bool = False, seed: int = 0) -> dict
         store = {w.arxiv_id: w.meta for w in works}
         (root / "data").mkdir(exist_ok=True)
         (root / "data" / "arxiv.json").write_text(render_arxiv_store(store), encoding="utf-8")
-        (root / "paper.tex").write_text(render_paper(sorted(set(keys.values()))),
+        (root / "paper.tex").write_text(render_paper(sorted({*keys.values(), SURVEY_KEY})),
                                         encoding="utf-8")
     return replay_entries(works)
 

@@ -30,7 +30,9 @@ def test_generated_repository_syncs_in_one_request_and_builds(
         assert len(server.requests) == 1
     bib = (tmp_path / "references.bib").read_text(encoding="utf-8")
     keys = re.findall(r"^@\w+\{([^,]+),", bib, re.MULTILINE)
-    assert len(keys) == 9  # seven arXiv works (two in published form) and two web pages
+    # seven arXiv works (two in published form), two web pages and the survey itself
+    assert len(keys) == 10
+    assert synth.SURVEY_KEY in keys
     assert "booktitle = {Proceedings of Interspeech}" in bib
 
 
