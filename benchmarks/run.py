@@ -16,6 +16,7 @@ row saying so instead of a figure.
 from __future__ import annotations
 
 import argparse
+import compileall
 import math
 import os
 import platform
@@ -368,6 +369,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def measure(args: argparse.Namespace, work: Path) -> list[Row]:
     """Every measurement the arguments ask for, as table rows."""
+    # Compiled as an installed package is, even where PYTHONDONTWRITEBYTECODE is set:
+    # otherwise every run would pay for compiling the package from source.
+    compileall.compile_dir(ROOT / "src", quiet=1)
     has_check = check_available()
     rows = []
     for n in args.sync_sizes:
