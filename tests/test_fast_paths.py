@@ -65,6 +65,16 @@ def test_plain_names_split_as_bibtexparser_splits_them(name: str) -> None:
         assert plain == _name_parts(name)
 
 
+@given(_NAMES)
+def test_names_split_on_their_letters_then_escaped(name: str) -> None:
+    parts = parse_single_name_into_parts(name, strict=False)
+    family = escape(" ".join(parts.von + parts.last))
+    given = escape(" ".join(parts.first))
+    jr = escape(" ".join(parts.jr))
+    expected = ", ".join([family] + ([jr] if jr else []) + ([given] if given else []))
+    assert bibtex_name(name) == expected
+
+
 def test_plain_name_path_leaves_particles_and_commas_to_the_parser() -> None:
     assert _plain_name_parts("Ludwig van Beethoven") is None
     assert _plain_name_parts("Knuth, Donald") is None

@@ -5,6 +5,7 @@ Tiny pure helpers, each with doctests.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -29,6 +30,7 @@ class ArxivId:
         return self.id if self.version is None else f"{self.id}v{self.version}"
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_arxiv_id(text: str) -> ArxivId:
     """Read an arXiv id from an id, an ``arXiv:`` reference or an abs/pdf/html URL.
 

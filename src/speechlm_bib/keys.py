@@ -5,6 +5,7 @@ Pure helpers, each with doctests.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Container, Iterable
@@ -27,6 +28,7 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 VALID_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_:.+/-]*")
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Fold text to lowercase ASCII letters and digits, dropping accents and the rest.
 

@@ -25,6 +25,8 @@ _LIGATURE_RE = re.compile(
     r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=<)(?=<)|(?<=>)(?=>)|(?<=[!?])(?=`)"
 )
 """Between the characters TeX would join into one glyph (-- as an en dash, `` as a quote)."""
+_ACTIVE_RE = re.compile(r"[\\{}&%$#_~^]|--|``|''|<<|>>|[!?]`")
+"""What escape() changes in ASCII text: a special character or a ligature pair."""
 _DIGIT_RE = re.compile(r"\d")
 _WORD_RE = re.compile(r"[^\s]+")
 _PART_SPLIT = re.compile(r"([-/])")
@@ -43,6 +45,8 @@ def escape(text: str) -> str:
     >>> escape("A--B ``x''")
     "A-{}-B `{}`x'{}'"
     """
+    if text.isascii() and _ACTIVE_RE.search(text) is None:
+        return text
     escaped = _LIGATURE_RE.sub("{}", text.translate(_SPECIAL_TABLE))
     if escaped.isascii():
         return escaped
@@ -89,8 +93,10 @@ def unencodable(text: str) -> str:
     >>> unencodable("Défossez 理想")
     '理想'
     """
-    return "".join(c for c in text if c in APPROXIMATED
-                   or (not c.isascii() and _encoder().unicode_to_latex(c) == c))
+    if text.isascii():
+        return ""
+    return "".join(c for c in unicodedata.normalize("NFC", text) if c in APPROXIMATED
+                   or (not c.isascii() and _LATEX_TABLE[ord(c)] == c))
 
 
 def needs_protection(part: str) -> bool:

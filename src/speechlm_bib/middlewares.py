@@ -101,13 +101,26 @@ def bibtex_name(name: str) -> str:
     'van den Oord, A{\\"a}ron'
     >>> bibtex_name("KimiTeam")
     'KimiTeam'
+    >>> bibtex_name("Łukasz de la Cruz")
+    'de la Cruz, {\\L}ukasz'
     """
-    # Escape word by word first: a plain name's ~ or braces are not BibTeX name syntax.
-    escaped = " ".join(escape(word) for word in name.split())
-    parts = _plain_name_parts(escaped) or _name_parts(escaped)
+    words = name.split()
+    if _NAME_SYNTAX.search(name):
+        # Escape word by word first: a plain name's ~ or braces are not BibTeX name syntax.
+        escaped = " ".join(escape(word) for word in words)
+        parts = _name_parts(escaped)
+        return "{" + escaped + "}" if parts is None else _join_name(*parts)
+    text = " ".join(words)
+    parts = _plain_name_parts(text) or _name_parts(text)
     if parts is None:
-        return "{" + escaped + "}"
-    family, jr, given = parts
+        return "{" + escape(text) + "}"
+    return _join_name(*(escape(part) for part in parts))
+
+
+_NAME_SYNTAX = re.compile(r"[{}\\~]")
+
+
+def _join_name(family: str, jr: str, given: str) -> str:
     pieces = [family] + ([jr] if jr else [])
     return ", ".join(pieces + ([given] if given else []))
 
@@ -119,7 +132,8 @@ def _plain_name_parts(name: str) -> tuple[str, str, str] | None:
     """Family, jr and given of a plain "Given ... Family" name without lowercase words.
 
     BibTeX's rules give such a name no von and no jr part: the last word is the family
-    name. Anything else (commas, braces, particles) is left to the full parser.
+    name. Anything else (commas, braces, particles, words that do not start with a letter)
+    is left to the full parser.
 
     >>> _plain_name_parts("Tu Anh Nguyen"), _plain_name_parts("Aäron van den Oord")
     (('Nguyen', '', 'Tu Anh'), None)
@@ -127,6 +141,8 @@ def _plain_name_parts(name: str) -> tuple[str, str, str] | None:
     if not name or _NOT_PLAIN_NAME.search(name):
         return None
     words = name.split(" ")
+    if not all(word[:1].isalpha() for word in words):
+        return None
     if len(words) > 2 and any(_lowercase_word(word) for word in words):
         return None
     return words[-1], "", " ".join(words[:-1])

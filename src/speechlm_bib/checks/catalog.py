@@ -6,6 +6,7 @@ URLs compare as a reader sees them.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,10 +61,7 @@ class Catalog:
 
     def relative(self, path: Path) -> str:
         """A path relative to the repository root when it lies inside it."""
-        try:
-            return path.resolve().relative_to(self.repo.root.resolve()).as_posix()
-        except ValueError:
-            return str(path)
+        return _relative(path, self.repo.root)
 
     @property
     def records_path(self) -> Path:
@@ -96,3 +94,11 @@ def _record(work: Work, repo: Repository) -> Record:
 
 def _flat(value: str | tuple[str, ...]) -> str:
     return " and ".join(value) if isinstance(value, tuple) else value
+
+
+@functools.lru_cache(maxsize=4096)
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
