@@ -22,8 +22,8 @@ def test_cite_bibtex_is_the_published_version_with_the_pinned_key(survey_repo: P
     result = run("cite", root=survey_repo)
     assert result.exit_code == 0
     assert result.stdout.startswith("@inproceedings{cui2024recent,\n")
-    assert "Association for Computational Linguistics (Volume 1: Long Papers), ACL 2025" \
-        in result.stdout
+    assert "Association for Computational Linguistics (Volume 1: Long Papers)}" in result.stdout
+    assert "address = {Vienna, Austria}" in result.stdout
     assert "doi = {10.18653/v1/2025.acl-long.682}" in result.stdout
     assert "eprint = {2410.03751}" in result.stdout
 
