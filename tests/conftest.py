@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 REPLAY = DATA / "arxiv-replay"
 SURVEY_README = DATA / "awesome-speechlm-survey.README.md"
-REPOSITORY_FILES = ("entries", "data", "references.bib")
+REPOSITORY_FILES = ("entries", "data", "references.bib", "CITATION.cff", "README.md")
 
 
 @pytest.fixture(scope="session")
@@ -43,24 +43,22 @@ def arxiv(replay_server: ArxivReplayServer,
     replay_server.clear_faults()
 
 
-@pytest.fixture
-def survey_repo(tmp_path: Path) -> Path:
-    """A copy of the committed survey repository (entries, stored metadata, generated files)."""
-    root = tmp_path / "survey"
-    root.mkdir()
+def copy_survey(root: Path) -> Path:
+    """Copy the committed survey repository (entries, stored metadata, generated files) to root."""
+    root.mkdir(parents=True)
     for name in REPOSITORY_FILES:
         source = REPO / name
         if source.is_dir():
             shutil.copytree(source, root / name)
         else:
             shutil.copy2(source, root / name)
-    readme = REPO / "README.md"
-    if readme.exists():
-        shutil.copy2(readme, root / "README.md")
-    for generated in ("CITATION.cff",):
-        if (REPO / generated).exists():
-            shutil.copy2(REPO / generated, root / generated)
     return root
+
+
+@pytest.fixture
+def survey_repo(tmp_path: Path) -> Path:
+    """A copy of the committed survey repository in a temporary folder."""
+    return copy_survey(tmp_path / "survey")
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from arxiv_server import ArxivReplayServer
-from conftest import REPO, REPOSITORY_FILES, SURVEY_README, Cli, tree_bytes
+from conftest import REPO, SURVEY_README, Cli, copy_survey, tree_bytes
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
 REGENERATE = os.environ.get("SPEECHLM_BIB_REGENERATE") == "1"
@@ -88,19 +88,9 @@ class Outcome:
 CASES = sorted((Case.load(p) for p in CORPUS.glob("*.expected")), key=lambda c: c.name)
 
 
-def _copy_survey(root: Path) -> None:
-    root.mkdir(parents=True)
-    for name in REPOSITORY_FILES:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, root / name)
-        else:
-            shutil.copy2(source, root / name)
-
-
 def _run(case: Case, base: Path) -> Outcome:
     root = base / case.name / "survey"
-    _copy_survey(root)
+    copy_survey(root)
     case.prepare(root)
     before = tree_bytes(root)
     env = {**os.environ, "SPEECHLM_BIB_ARXIV_API": NOWHERE, "SPEECHLM_BIB_ARXIV_RETRIES": "0",
