@@ -114,8 +114,9 @@ def _fetch(ids: list[str], settings: FetchSettings, progress: bool) -> FetchResu
 def _save(repo: Repository) -> None:
     """Store fetched metadata, pin new keys, then regenerate the generated files."""
     write_if_changed(repo.root / ARXIV_STORE, render_arxiv_store(repo.arxiv))
-    pin_new_keys(repo)
-    write_files(generated_files(load_repository(repo.root)))
+    pinned = pin_new_keys(repo)
+    # Only pinned keys change the entries: read them again only then.
+    write_files(generated_files(load_repository(repo.root) if pinned else repo))
 
 
 def pin_new_keys(repo: Repository) -> list[Path]:

@@ -61,16 +61,17 @@ def assign_keys(repo: Repository) -> dict[Path, str]:
 def _new_key(arxiv_id: str, repo: Repository, used: set[str]) -> str | None:
     """A new key for an arXiv work; ``used`` holds the taken keys lowercased."""
     meta = repo.arxiv.get(arxiv_id)
-    if meta is None:
-        return None
-    first = meta.authors[0] if meta.authors else None
-    return free_key(make_key(first, meta.year, meta.title), used)
+    return None if meta is None else free_key(_scheme_key(meta), used)
 
 
 def key_for_metadata(meta: ArxivMetadata, taken: Iterable[str]) -> str:
     """A new key for an arXiv work, unique among the ``taken`` keys."""
-    first = meta.authors[0] if meta.authors else None
-    return unique_key(make_key(first, meta.year, meta.title), taken)
+    return unique_key(_scheme_key(meta), taken)
+
+
+def _scheme_key(meta: ArxivMetadata) -> str:
+    """The key the scheme gives an arXiv work: first author, year of v1, first title word."""
+    return make_key(meta.authors[0] if meta.authors else None, meta.year, meta.title)
 
 
 def collect_works(repo: Repository) -> list[Work]:
