@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from speechlm_bib.arxiv_source import FetchSettings, fetch_metadata
+from speechlm_bib.sources.arxiv import FetchSettings, fetch_metadata
 
 from arxiv_server import ArxivReplayServer, load_replay, make_entry
 from conftest import REPLAY, REPO, Cli, run_subprocess, tree_bytes

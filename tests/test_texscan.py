@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from speechlm_bib.texscan import (
+from speechlm_bib.tex.scan import (
     Citation,
     CitedKeys,
     Inclusion,

@@ -7,12 +7,12 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .arxiv_source import FetchResult, FetchSettings, fetch_metadata
 from .build import generated_files, stale_files, write_files
 from .errors import FetchError, InputError
 from .fileio import repository_lock, write_atomic, write_if_changed
 from .model import ArxivMetadata, Finding, Repository
 from .repository import load_repository
+from .sources.arxiv import FetchResult, FetchSettings, fetch_metadata
 from .store import ARXIV_STORE, ENTRIES, LIST_FILE, pin_key, render_arxiv_store
 
 
@@ -188,7 +188,7 @@ def _key_for(repo: Repository, meta: ArxivMetadata) -> str:
 def run_check(root: Path, papers: Collection[Path] = ()) -> list[Finding]:
     """Every finding on the repository and, when given, on LaTeX papers (.tex, .aux, folders)."""
     from .checks import check_all
-    from .texscan import scan_paths
+    from .tex.scan import scan_paths
 
     repo = load_repository(root)
     stale = stale_files(generated_files(repo))
@@ -215,7 +215,7 @@ def run_export(root: Path, fmt: str, keys: Collection[str] = (),
         select_records,
         split_keys,
     )
-    from .texscan import scan_paths
+    from .tex.scan import scan_paths
 
     repo = load_repository(root)
     cited = scan_paths(sources) if sources else None

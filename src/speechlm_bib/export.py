@@ -19,7 +19,7 @@ from .latex import to_text
 from .mdtext import escape_markdown, link
 from .model import Record, Repository
 from .store import ENTRIES, LIST_FILE
-from .texscan import CitedKeys
+from .tex.scan import CitedKeys
 
 if TYPE_CHECKING:
     from bibtexparser.library import Library

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, fields
 
-from .arxiv_source import FetchResult, is_withdrawn
 from .model import ArxivMetadata, Repository
+from .sources.arxiv import FetchResult, is_withdrawn
 
 ADDED, CHANGED, UNCHANGED, UNKNOWN, FAILED = "added", "changed", "unchanged", "unknown", "failed"
 WITHDRAWN_NOTE = "arXiv says it was withdrawn"

@@ -18,7 +18,7 @@ from .catalog import Catalog, build_catalog
 from .papers import check_citations
 
 if TYPE_CHECKING:
-    from ..texscan import CitedKeys
+    from ..tex.scan import CitedKeys
 
 __all__ = ["CODES", "SEVERITIES", "build_catalog", "check_all", "fingerprint", "sort_findings"]
 

@@ -10,7 +10,7 @@ from ..model import Finding
 from .catalog import Catalog
 
 if TYPE_CHECKING:
-    from ..texscan import CitedKeys
+    from ..tex.scan import CitedKeys
 
 
 def check_citations(catalog: Catalog, cited: CitedKeys) -> Iterator[Finding]:

@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import FetchError
-from .ids import parse_arxiv_id
-from .model import ArxivMetadata
+from ..errors import FetchError
+from ..ids import parse_arxiv_id
+from ..model import ArxivMetadata
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""Metadata sources: the services records are fetched from, each behind the same interface."""
