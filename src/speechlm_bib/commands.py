@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Collection
 from dataclasses import dataclass, replace
@@ -81,7 +82,7 @@ def run_sync(root: Path, *, refresh: bool = False, dry_run: bool = False,
         _check_only(repo, only)
         ids = ids_to_fetch(repo, only, refresh)
         skipped = len(ids_to_fetch(repo, only, refresh=True)) - len(ids)
-        result = _fetch(ids, FetchSettings.from_environment(), progress)
+        result = _fetch(ids, FetchSettings.from_environment(os.environ), progress)
         store, changes = merge(repo.arxiv, result, ids)
         summary = render_summary(changes, skipped)
         if not dry_run:
@@ -145,7 +146,7 @@ def run_add(root: Path, id_or_url: str, section: str, name: str | None) -> tuple
     with repository_lock(root):
         repo = load_repository(root)
         _check_new(repo, arxiv_id, section)
-        meta = _fetch_one(arxiv_id, FetchSettings.from_environment())
+        meta = _fetch_one(arxiv_id, FetchSettings.from_environment(os.environ))
         key = _key_for(repo, meta)
         folder = root / ENTRIES / section
         fields = {"key": key, "name": name, "url": arxiv_url(arxiv_id), "arxiv": arxiv_id}

@@ -52,3 +52,7 @@ class FetchError(SpeechlmBibError):
     """The arXiv API could not be reached or answered nonsense after all retries."""
 
     exit_code = 1
+
+
+class SettingsError(SpeechlmBibError):
+    """A ``SPEECHLM_BIB_*`` environment setting whose value cannot be used."""

@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from . import settings
 from .errors import InputError, RepositoryError
 
 LOCK_NAME = ".speechlm-bib.lock"
@@ -74,12 +75,7 @@ def repository_lock(root: Path, wait: float | None = None) -> Iterator[None]:
 
 
 def _lock_wait() -> float:
-    text = os.environ.get(LOCK_WAIT_VARIABLE, "10")
-    try:
-        return max(0.0, float(text))
-    except ValueError:
-        raise RepositoryError(f"{LOCK_WAIT_VARIABLE} must be a number of seconds, "
-                              f"not {text!r}") from None
+    return settings.number(os.environ, LOCK_WAIT_VARIABLE, 10.0)
 
 
 def _acquire(fd: int, wait: float, root: Path) -> None:

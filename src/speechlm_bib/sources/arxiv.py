@@ -9,14 +9,13 @@ guessed.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import FetchError
+from .. import settings
 from ..ids import parse_arxiv_id
 from ..model import ArxivMetadata
 
@@ -42,27 +41,19 @@ class FetchSettings:
     batch_size: int = BATCH_SIZE
 
     @classmethod
-    def from_environment(cls, environ: dict[str, str] | None = None) -> FetchSettings:
+    def from_environment(cls, env: Mapping[str, str]) -> FetchSettings:
         """Settings from SPEECHLM_BIB_ARXIV_API, _DELAY, _TIMEOUT, _RETRIES and _BATCH."""
-        env = dict(os.environ) if environ is None else environ
         defaults = cls()
-        try:
-            return cls(
-                api=env.get("SPEECHLM_BIB_ARXIV_API") or defaults.api,
-                delay=float(env.get("SPEECHLM_BIB_ARXIV_DELAY", defaults.delay)),
-                timeout=float(env.get("SPEECHLM_BIB_ARXIV_TIMEOUT", defaults.timeout)),
-                retries=int(env.get("SPEECHLM_BIB_ARXIV_RETRIES", defaults.retries)),
-                batch_size=_batch_size(env.get("SPEECHLM_BIB_ARXIV_BATCH")),
-            )
-        except ValueError as error:
-            raise FetchError(f"bad SPEECHLM_BIB_ARXIV_* setting: {error}") from None
-
-
-def _batch_size(text: str | None) -> int:
-    size = BATCH_SIZE if text is None else int(text)
-    if not 1 <= size <= BATCH_SIZE:
-        raise ValueError(f"the batch size must be 1 to {BATCH_SIZE}, not {size}")
-    return size
+        return cls(
+            api=settings.url(env, "SPEECHLM_BIB_ARXIV_API", defaults.api),
+            delay=settings.number(env, "SPEECHLM_BIB_ARXIV_DELAY", defaults.delay),
+            timeout=settings.number(env, "SPEECHLM_BIB_ARXIV_TIMEOUT", defaults.timeout,
+                                    minimum=0.001),
+            retries=settings.integer(env, "SPEECHLM_BIB_ARXIV_RETRIES", defaults.retries,
+                                     maximum=20),
+            batch_size=settings.integer(env, "SPEECHLM_BIB_ARXIV_BATCH", BATCH_SIZE,
+                                        minimum=1, maximum=BATCH_SIZE),
+        )
 
 
 @dataclass(slots=True)
