@@ -20,9 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
 
+from speechlm_bib.bibtex.handrecords import parse_hand_records  # noqa: E402
+from speechlm_bib.link import assign_keys  # noqa: E402
 from speechlm_bib.model import ArxivMetadata, Entry, Repository  # noqa: E402
-from speechlm_bib.records import assign_keys  # noqa: E402
-from speechlm_bib.store import parse_hand_records, render_arxiv_store  # noqa: E402
+from speechlm_bib.store.arxivdata import render_arxiv_store  # noqa: E402
 
 from arxiv_server import make_entry  # noqa: E402
 

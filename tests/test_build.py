@@ -4,25 +4,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from speechlm_bib.bibfile import render_references
-from speechlm_bib.records import collect_works
-from speechlm_bib.repository import load_repository
+from speechlm_bib.link import link
+from speechlm_bib.render.references import render_references
+from speechlm_bib.services import generated_files
+from speechlm_bib.store.repository import load_repository
 
 from conftest import REPO, Cli, run_subprocess, tree_bytes
 
 
-def test_committed_references_bib_is_what_build_writes() -> None:
-    repo = load_repository(REPO)
-    assert (REPO / "references.bib").read_text(encoding="utf-8") == render_references(repo)
+def test_committed_generated_files_are_what_build_writes() -> None:
+    library = link(load_repository(REPO))
+    files = generated_files(library)
+    assert sorted(path.name for path in files) == ["CITATION.cff", "README.md", "references.bib"]
+    for path, text in files.items():
+        assert path.read_text(encoding="utf-8") == text, path.name
+    assert files[REPO / "references.bib"] == render_references(library)
 
 
 def test_every_row_and_the_survey_are_linked_to_a_record() -> None:
-    repo = load_repository(REPO)
-    works = collect_works(repo)
-    cited = {e.path for w in works if w.linked for e in w.entries}
-    assert len(repo.entries) == 98
-    assert cited == {e.path for e in repo.entries}
-    assert len([w for w in works if w.entries]) == 90
+    library = link(load_repository(REPO))
+    assert len(library.rows) == 98
+    assert all(row.record is not None for row in library.rows)
+    assert len([r for r in library.records if r.entries]) == 90
 
 
 def test_build_twice_changes_nothing(survey_repo: Path, run: Cli) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from speechlm_bib.commands import run_build
+from speechlm_bib.services import run_build
 
 from conftest import REPO, Cli, run_subprocess
 
@@ -88,13 +88,20 @@ def test_github_annotations(survey_repo: Path, run: Cli) -> None:
     assert result.exit_code == 1
 
 
-def test_unreadable_input_exits_2_with_one_line(survey_repo: Path, run: Cli) -> None:
-    (survey_repo / "entries" / "models" / "999-bad.yaml").write_text("name: [unclosed\n")
-    result = run("check", root=survey_repo)
-    assert result.exit_code == 2
-    assert result.stdout == ""
-    assert result.stderr.startswith("speechlm-bib: error: ")
-    assert "999-bad.yaml:" in result.stderr and result.stderr.count("\n") == 1
+def test_every_unreadable_entry_is_a_finding_with_file_and_line(survey_repo: Path,
+                                                               run: Cli) -> None:
+    models = survey_repo / "entries" / "models"
+    (models / "998-bad.yaml").write_text("name: [unclosed\n")
+    (models / "999-bad.yaml").write_text("name: X\nurl: not-a-link\narxiv: '2410.0037'\n")
+    result = run("check", "--format", "json", root=survey_repo)
+    assert result.exit_code == 1 and result.stderr == ""
+    found = [(f["path"], f["line"], f["code"]) for f in json.loads(result.stdout)["findings"]]
+    assert found == [("entries/models/998-bad.yaml", 2, "invalid-entry"),
+                     ("entries/models/999-bad.yaml", 2, "bad-url")]
+    build = run("build", root=survey_repo)
+    assert build.exit_code == 2 and build.stdout == ""
+    assert build.stderr.startswith("speechlm-bib: error: ")
+    assert "998-bad.yaml:2:" in build.stderr and build.stderr.count("\n") == 1
 
 
 def test_a_paper_including_a_missing_file_exits_2(survey_repo: Path, run: Cli) -> None:

@@ -11,10 +11,11 @@ import pytest
 
 from speechlm_bib.checks import check_all
 from speechlm_bib.checks.papers import did_you_mean
-from speechlm_bib.commands import run_check
 from speechlm_bib.errors import InputError
+from speechlm_bib.link import link
 from speechlm_bib.model import Finding
-from speechlm_bib.repository import load_repository
+from speechlm_bib.services import run_check
+from speechlm_bib.store.repository import load_repository
 from speechlm_bib.tex.scan import scan_paths
 
 PREAMBLE = ("\\documentclass{article}\n\\usepackage[T1]{fontenc}\\usepackage{lmodern}"
@@ -100,10 +101,10 @@ def test_an_acknowledgement_of_a_paper_finding_is_not_stale_without_a_paper(
     with entry.open("a") as handle:
         handle.write("acknowledge:\n- code: uncited-record\n  about: 0000000000\n"
                      "  reason: test\n")
-    assert not [f for f in check_all(load_repository(survey_repo))
+    assert not [f for f in check_all(link(load_repository(survey_repo)))
                 if f.code == "stale-acknowledgement"]
     cited = scan_paths([write_paper(survey_repo)])
-    assert [f.code for f in check_all(load_repository(survey_repo), cited=cited)
+    assert [f.code for f in check_all(link(load_repository(survey_repo)), cited=cited)
             if f.code == "stale-acknowledgement"] == ["stale-acknowledgement"]
 
 

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from speechlm_bib.checks import CODES, check_all, duplicates, fingerprint
+from speechlm_bib.checks import CODES, check_all, duplicates
 from speechlm_bib.errors import InputError
+from speechlm_bib.link import link
 from speechlm_bib.model import Finding
-from speechlm_bib.repository import load_repository
+from speechlm_bib.store.repository import load_repository
 
 LIST = """\
 survey: {survey}
@@ -54,7 +55,7 @@ MOSHI = "key: defossez2024moshi\nname: Moshi\narxiv: '2410.00037'\n"
 
 
 def findings(root: Path, code: str | None = None) -> list[Finding]:
-    found = check_all(load_repository(root))
+    found = check_all(link(load_repository(root)))
     return [f for f in found if code is None or f.code == code]
 
 
@@ -301,14 +302,14 @@ def test_links_a_maintainer_would_fix(tmp_path: Path) -> None:
 def test_a_stale_references_bib(survey_repo: Path) -> None:
     bib = survey_repo / "references.bib"
     bib.write_text(bib.read_text().replace("Moshi", "Mosh", 1))
-    from speechlm_bib.commands import run_check
+    from speechlm_bib.services import run_check
 
     assert [(f.code, f.path) for f in run_check(survey_repo) if f.severity == "error"] == [
         ("stale-generated", "references.bib")]
 
 
 def acknowledge(path: Path, finding: Finding, about: str | None = None) -> None:
-    about_line = f"  about: {about or fingerprint(finding)}\n" if about != "" else ""
+    about_line = f"  about: {about or finding.fingerprint}\n" if about != "" else ""
     with path.open("a") as handle:
         handle.write(f"acknowledge:\n- code: {finding.code}\n{about_line}  reason: on purpose\n")
 

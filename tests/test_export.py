@@ -12,15 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from speechlm_bib.export import (
-    load_records,
-    record_kind,
-    render_biblatex,
-    to_biblatex,
-    to_csl,
-)
 from speechlm_bib.model import Record
-from speechlm_bib.repository import load_repository
+from speechlm_bib.render.exports import render_biblatex
+from speechlm_bib.render.styles import record_kind, to_biblatex, to_csl
+from speechlm_bib.services import load_library
 
 from conftest import Cli, run_subprocess
 from texrun import (
@@ -124,7 +119,7 @@ def test_whole_biblatex_export_compiles_with_biber_without_warnings(
 
 
 def test_biblatex_uses_biblatex_types_and_fields(survey_repo: Path) -> None:
-    records = {r.key: r for r in load_records(load_repository(survey_repo))}
+    records = load_library(survey_repo).by_key
     preprint = to_biblatex(records["defossez2024moshi"])
     assert preprint.type == "online"
     assert preprint.get("eprinttype") == "arxiv" and preprint.get("eprintclass") == "eess.AS"
@@ -139,7 +134,7 @@ def test_biblatex_uses_biblatex_types_and_fields(survey_repo: Path) -> None:
 
 
 def test_csl_items_follow_the_data_model(survey_repo: Path) -> None:
-    records = {r.key: r for r in load_records(load_repository(survey_repo))}
+    records = load_library(survey_repo).by_key
     moshi = to_csl(records["defossez2024moshi"])
     assert moshi["type"] == "article" and moshi["number"] == "arXiv:2410.00037"
     assert moshi["author"][0] == {"family": "Défossez", "given": "Alexandre"}

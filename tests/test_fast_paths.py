@@ -9,8 +9,7 @@ from bibtexparser.middlewares.names import parse_single_name_into_parts
 from hypothesis import given
 from hypothesis import strategies as st
 
-from speechlm_bib.keys import free_key, unique_key
-from speechlm_bib.latex import (
+from speechlm_bib.bibtex.latex import (
     _CORRECTIONS,
     _LIGATURE_RE,
     _encoder,
@@ -19,8 +18,9 @@ from speechlm_bib.latex import (
     escape,
     protect_title,
 )
-from speechlm_bib.middlewares import _name_parts, _plain_name_parts, bibtex_name
-from speechlm_bib.yamlfile import parse_yaml
+from speechlm_bib.bibtex.names import _name_parts, _plain_name_parts, bibtex_name
+from speechlm_bib.keys import free_key, unique_key
+from speechlm_bib.store.yamlfile import parse_yaml
 
 _SPECIALS = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%",

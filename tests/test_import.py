@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from speechlm_bib.importer import clean, parse_tables, plan_import, to_sections
-from speechlm_bib.repository import load_repository
+from speechlm_bib.store.repository import load_repository
 
 from conftest import SURVEY_README, Cli, run_subprocess
 
@@ -34,8 +34,9 @@ def test_import_creates_one_entry_per_row_in_readme_order(tmp_path: Path, run: C
 
 def test_import_keeps_each_tables_own_columns(tmp_path: Path, run: Cli) -> None:
     repo = load_repository(_imported(tmp_path, run))
-    datasets = repo.section("popular_training_datasets")
-    benchmarks = repo.section("evaluation_benchmarks")
+    sections = {section.id: section for section in repo.sections}
+    datasets = sections["popular_training_datasets"]
+    benchmarks = sections["evaluation_benchmarks"]
     assert datasets.extra_columns == ("Type", "Phase", "Hours", "Year")
     assert benchmarks.extra_columns == ("Eval Type", "# Tasks", "Audio Type", "I/O")
     libri = next(e for e in repo.entries if e.name == "LibriSpeech")

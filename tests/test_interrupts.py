@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from speechlm_bib.fileio import LOCK_NAME
+from speechlm_bib.store.files import LOCK_NAME
 
 from arxiv_server import ArxivReplayServer, Fault
 from conftest import REPO, run_subprocess, tree_bytes

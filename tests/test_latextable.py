@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from speechlm_bib.export import load_records
-from speechlm_bib.latextable import LONG_TABLE_ROWS, render_latex_table
-from speechlm_bib.repository import load_repository
+from speechlm_bib.link import link
+from speechlm_bib.render.latextable import LONG_TABLE_ROWS, render_latex_table
+from speechlm_bib.store.repository import load_repository
 
 from conftest import Cli
 from texrun import compile_document, needs_bibtex, write_document
@@ -43,7 +43,7 @@ def test_untrusted_text_is_escaped(survey_repo: Path) -> None:
     entry = survey_repo / "entries" / "benchmarks" / "010-abx.yaml"
     entry.write_text(entry.read_text().replace("name: ABX", "name: '\\input{x} 50% R&D_#1 ~^$'"))
     repo = load_repository(survey_repo)
-    table = render_latex_table(repo, load_records(repo), "benchmarks")
+    table = render_latex_table(link(repo), "benchmarks")
     assert ("\\textbackslash{}input\\{x\\} 50\\% R\\&D\\_\\#1 \\textasciitilde{}"
             "\\textasciicircum{}\\$ & ") in table
 

@@ -17,12 +17,12 @@ from bibtexparser.middlewares.names import parse_single_name_into_parts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from speechlm_bib.bibfile import render_bib, to_library
-from speechlm_bib.commands import run_build
+from speechlm_bib.bibtex.latex import APPROXIMATED, escape, to_text, unencodable
+from speechlm_bib.bibtex.writer import write_bibtex
 from speechlm_bib.keys import is_valid_key, make_key, unique_key
-from speechlm_bib.latex import APPROXIMATED, escape, to_text, unencodable
-from speechlm_bib.model import ArxivMetadata, Entry
-from speechlm_bib.records import Work
+from speechlm_bib.link import link
+from speechlm_bib.model import ArxivMetadata, Entry, Repository, Section
+from speechlm_bib.services import run_build
 
 ALPHABET = "".join(
     chr(code) for code in [*range(0x21, 0x7F), *range(0xA1, 0x180)]
@@ -42,9 +42,10 @@ NAME = st.lists(NAME_WORD, min_size=1, max_size=4).map(" ".join)
 def render(title: str, authors: list[str], terms: tuple[str, ...] = ()) -> dict[str, str]:
     """Render one fetched work through the real middlewares and parse it back."""
     meta = ArxivMetadata("2401.00001", 1, title, tuple(authors), "2024-01-01", "2024-01-01")
-    work = Work("key", (Entry(Path("x.yaml"), "models", arxiv="2401.00001"),),
-                "2401.00001", meta)
-    text = render_bib(to_library([work], terms))
+    row = Entry(Path("x.yaml"), "models", key="key", arxiv="2401.00001")
+    repo = Repository(Path(), (Section("models", "Models", ()),), (row,),
+                      {meta.id: meta}, terms=terms)
+    text = write_bibtex(link(repo).records)
     library = parse_string(text, parse_stack=[RemoveEnclosingMiddleware()])
     assert not library.failed_blocks
     (entry,) = library.entries

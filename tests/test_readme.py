@@ -11,9 +11,9 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from speechlm_bib.errors import InputError
-from speechlm_bib.mdtext import escape_markdown, link
-from speechlm_bib.readme import begin_marker, end_marker, find_blocks, replace_blocks
-from speechlm_bib.repository import load_repository
+from speechlm_bib.render.mdtext import escape_markdown, link
+from speechlm_bib.render.readme import begin_marker, end_marker, find_blocks, replace_blocks
+from speechlm_bib.store.repository import load_repository
 
 from conftest import Cli
 

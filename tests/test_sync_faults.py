@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from speechlm_bib.commands import run_build
-from speechlm_bib.repository import load_repository
+from speechlm_bib.services import run_build
+from speechlm_bib.store.repository import load_repository
 from speechlm_bib.sync import ids_to_fetch
 
 from arxiv_server import ArxivReplayServer, Fault, FaultKind, RecordedRequest

@@ -2,29 +2,57 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
+import os
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 
+from . import settings as env
 from .errors import SpeechlmBibError
+from .render.citation import CITE_FORMATS
+from .render.exports import FORMATS as EXPORT_FORMATS
+from .render.report import FORMATS as REPORT_FORMATS
+from .sources.arxiv import FetchSettings
+from .store import find_root
+from .store.files import LOCK_WAIT, write_if_changed
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """What every command shares: the repository root as given (None: search from here)."""
+    """What every command shares: the repository root as given (None: search from here).
+
+    The ``SPEECHLM_BIB_*`` settings are read here, once, by the commands that use them.
+    """
 
     root: Path | None
 
     def find_root(self) -> Path:
         """The repository to work on."""
-        from .store import find_root
-
         return self.root.resolve() if self.root else find_root(Path.cwd())
+
+    @property
+    def lock_wait(self) -> float:
+        """Seconds to wait for another writer: $SPEECHLM_BIB_LOCK_WAIT."""
+        return env.number(os.environ, "SPEECHLM_BIB_LOCK_WAIT", LOCK_WAIT)
+
+    @property
+    def arxiv(self) -> FetchSettings:
+        """How to reach arXiv: $SPEECHLM_BIB_ARXIV_API, _DELAY, _TIMEOUT, _RETRIES, _BATCH."""
+        return FetchSettings.from_environment(os.environ)
+
+
+@contextlib.contextmanager
+def _progress_bar(label: str, length: int) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr, for a terminal."""
+    with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
+        yield bar.update
 
 
 class _Group(click.Group):
@@ -62,10 +90,10 @@ def cli(ctx: click.Context, root: Path | None, verbose: bool) -> None:
 @click.pass_obj
 def import_command(settings: Settings, markdown: Path) -> None:
     """Create entries/ from an awesome-list README: one section per table, one entry a row."""
-    from .commands import run_import
+    from .services import run_import  # the core loads when a command runs, not for --help
 
     root = (settings.root or Path.cwd()).resolve()
-    written = run_import(root, markdown)
+    written = run_import(root, markdown, settings.lock_wait)
     click.echo(f"imported {written} entries into {root / 'entries'}")
 
 
@@ -76,9 +104,10 @@ def import_command(settings: Settings, markdown: Path) -> None:
 @click.pass_obj
 def add(settings: Settings, id_or_url: str, section: str, name: str | None) -> None:
     """Add an entry for an arXiv paper, given by id or URL, fetching its metadata."""
-    from .commands import run_add
+    from .services import run_add  # the core loads when a command runs, not for --help
 
-    path, key = run_add(settings.find_root(), id_or_url, section, name)
+    path, key = run_add(settings.find_root(), id_or_url, section, name, settings.arxiv,
+                        settings.lock_wait)
     click.echo(f"added {path} as {key}")
 
 
@@ -90,10 +119,11 @@ def add(settings: Settings, id_or_url: str, section: str, name: str | None) -> N
 @click.pass_obj
 def sync(settings: Settings, refresh: bool, dry_run: bool, only: tuple[str, ...]) -> None:
     """Fetch arXiv metadata for the entries, store it, and build."""
-    from .commands import run_sync
+    from .services import run_sync  # the core loads when a command runs, not for --help
 
-    outcome = run_sync(settings.find_root(), refresh=refresh, dry_run=dry_run, only=only,
-                       progress=sys.stderr.isatty())
+    outcome = run_sync(settings.find_root(), settings.arxiv, refresh=refresh, dry_run=dry_run,
+                       only=only, progress=_progress_bar if sys.stderr.isatty() else None,
+                       lock_wait=settings.lock_wait)
     click.echo(outcome.summary)
     if outcome.withdrawn:
         click.echo(f"speechlm-bib: warning: withdrawn on arXiv: {', '.join(outcome.withdrawn)}",
@@ -109,10 +139,10 @@ def sync(settings: Settings, refresh: bool, dry_run: bool, only: tuple[str, ...]
 @click.pass_obj
 def build(settings: Settings, check: bool) -> None:
     """Regenerate references.bib and the other generated files, offline."""
-    from .commands import run_build
+    from .services import run_build  # the core loads when a command runs, not for --help
 
     root = settings.find_root()
-    paths = run_build(root, check=check)
+    paths = run_build(root, check=check, lock_wait=settings.lock_wait)
     names = ", ".join(str(p.relative_to(root)) for p in paths)
     if check and paths:
         click.echo(f"out of date: {names} (run `speechlm-bib build`)", err=True)
@@ -122,14 +152,14 @@ def build(settings: Settings, check: bool) -> None:
 
 @cli.command()
 @click.argument("papers", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "output", type=click.Choice(["text", "json", "github"]),
+@click.option("--format", "output", type=click.Choice(REPORT_FORMATS),
               default="text", show_default=True, help="How to report the findings.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @click.pass_obj
 def check(settings: Settings, papers: tuple[Path, ...], output: str, strict: bool) -> None:
     """Check the repository and, for each PAPER (.tex, .aux or folder), its citations."""
-    from .commands import run_check
-    from .report import RENDERERS, exit_status
+    from .render.report import RENDERERS, exit_status
+    from .services import run_check  # the core loads when a command runs, not for --help
 
     findings = run_check(settings.find_root(), papers)
     click.echo(RENDERERS[output](findings), nl=False)
@@ -145,12 +175,12 @@ def main() -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(("bibtex", "biblatex", "text", "markdown")),
+@click.option("--format", "fmt", type=click.Choice(CITE_FORMATS),
               default="bibtex", show_default=True, help="The form of the citation.")
 @click.pass_obj
 def cite(settings: Settings, fmt: str) -> None:
     """Print the survey's own citation (its published version where there is one)."""
-    from .commands import run_cite
+    from .services import run_cite  # the core loads when a command runs, not for --help
 
     click.echo(run_cite(settings.find_root(), fmt), nl=False)
 
@@ -165,7 +195,7 @@ def cite(settings: Settings, fmt: str) -> None:
 @click.option("--tex", multiple=True, type=click.Path(exists=True, path_type=Path),
               help="Export what this .tex file, or folder of them, cites (repeatable).")
 @click.option("--format", "fmt", default="bibtex", show_default=True,
-              type=click.Choice(("bibtex", "biblatex", "csl-json", "markdown")))
+              type=click.Choice(EXPORT_FORMATS))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of stdout.")
 @click.pass_obj
@@ -173,16 +203,10 @@ def export(settings: Settings, keys: tuple[str, ...], sections: tuple[str, ...],
            aux: tuple[Path, ...], tex: tuple[Path, ...], fmt: str,
            output: Path | None) -> None:
     """Export the bibliography, or the chosen keys, sections or a paper's citations."""
-    from .commands import run_export
+    from .services import run_export  # the core loads when a command runs, not for --help
 
     text, count = run_export(settings.find_root(), fmt, keys, sections, (*aux, *tex))
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    from .fileio import write_if_changed
-
-    write_if_changed(output, text)
-    click.echo(f"wrote {count} records to {output}", err=True)
+    _output(text, output, f"wrote {count} records to {output}")
 
 
 @cli.command("latex-table")
@@ -192,16 +216,18 @@ def export(settings: Settings, keys: tuple[str, ...], sections: tuple[str, ...],
 @click.pass_obj
 def latex_table(settings: Settings, section: str, output: Path | None) -> None:
     r"""Write a section's entries as a LaTeX table (booktabs) with \cite keys."""
-    from .commands import run_latex_table
+    from .services import run_latex_table  # the core loads when a command runs, not for --help
 
-    text = run_latex_table(settings.find_root(), section)
+    _output(run_latex_table(settings.find_root(), section), output, f"wrote {output}")
+
+
+def _output(text: str, output: Path | None, done: str) -> None:
+    """Print text, or write it to the output file and say so on stderr."""
     if output is None:
         click.echo(text, nl=False)
         return
-    from .fileio import write_if_changed
-
     write_if_changed(output, text)
-    click.echo(f"wrote {output}", err=True)
+    click.echo(done, err=True)
 
 
 @cli.command()
@@ -212,7 +238,7 @@ def latex_table(settings: Settings, section: str, output: Path | None) -> None:
 @click.pass_obj
 def rename(settings: Settings, old: str, new: str, tex: tuple[Path, ...]) -> None:
     """Rename a citation key in the entries, references.bib and LaTeX sources."""
-    from .commands import run_rename
+    from .services import run_rename  # the core loads when a command runs, not for --help
 
-    for line in run_rename(settings.find_root(), old, new, tex):
+    for line in run_rename(settings.find_root(), old, new, tex, settings.lock_wait):
         click.echo(line)

@@ -56,3 +56,12 @@ class FetchError(SpeechlmBibError):
 
 class SettingsError(SpeechlmBibError):
     """A ``SPEECHLM_BIB_*`` environment setting whose value cannot be used."""
+
+
+class EntryError(InputError):
+    """A problem in one entry's own fields, with the finding code ``check`` reports it under."""
+
+    def __init__(self, code: str, message: str, path: Path, line: int | None = None,
+                 column: int | None = None) -> None:
+        super().__init__(message, path, line, column)
+        self.code = code

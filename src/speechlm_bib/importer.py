@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .bibtex.latex import math_to_text, to_text
 from .errors import InputError
 from .ids import arxiv_id_of_url, arxiv_url, clean_url
 from .keys import fold
-from .latex import math_to_text, to_text
-from .model import Column
+from .model import Column, Section
+from .store.newfiles import render_entry, render_list_config
 
 _LINK_HEADINGS = {"url", "link", "links", "paper", "pdf"}
 _EMPTY_CELLS = {"", "-", "\u2013", "\u2014", "n/a", "N/A"}
@@ -62,7 +63,7 @@ def clean(text: str) -> str:
     >>> clean("$A/T \\rightarrow -$")
     'A/T → -'
     """
-    import ftfy
+    import ftfy  # only import needs it: other commands do not pay for its start-up
 
     fixed = ftfy.fix_text(text)
     if "$" in fixed:
@@ -72,7 +73,7 @@ def clean(text: str) -> str:
 
 def parse_tables(markdown: str) -> list[Table]:
     """Every table of a markdown document, with the headings it stands under."""
-    from markdown_it import MarkdownIt
+    from markdown_it import MarkdownIt  # only import needs it, as ftfy above
 
     tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
     headings: dict[int, str] = {}
@@ -209,7 +210,7 @@ def _unique(slug: str, used: set[str]) -> str:
 
 def survey_citation(markdown: str, path: Path) -> dict[str, Any] | None:
     """The survey's own entry, from the first BibTeX block of the README, if there is one."""
-    from bibtexparser.entrypoint import parse_string
+    from bibtexparser.entrypoint import parse_string  # the writer's half is imported at start
 
     match = re.search(r"```[a-z]*\n(\s*@.*?)```", markdown, re.DOTALL)
     if match is None:
@@ -242,9 +243,6 @@ def entry_file_name(position: int, row: dict[str, Any]) -> str:
 
 def plan_import(markdown: str, source: Path, root: Path) -> dict[Path, str]:
     """Every file an import of this README writes, with its text."""
-    from .entryfile import render_entry, render_list_config
-    from .model import Section
-
     sections = to_sections(parse_tables(markdown))
     if not sections:
         raise InputError("no markdown table with links found", source, 1)

@@ -5,6 +5,7 @@ The model imports nothing of the package: everything else builds on it.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,10 +124,24 @@ class Finding:
     about: str = ""
     """The data the finding is about; an acknowledgement names its fingerprint."""
 
+    @property
+    def fingerprint(self) -> str:
+        """A short hash of what the finding is about: its code, key and data.
+
+        >>> Finding("warning", "key-scheme", "x.yaml", 1, "a2020b", "...", "a2020b c").fingerprint
+        '0ca1bcc5cf'
+        """
+        text = "\0".join((self.code, self.key or "", self.about))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+
 
 @dataclass(frozen=True, slots=True)
 class Repository:
-    """Everything loaded from one repository."""
+    """Everything loaded from one repository, as its files state it.
+
+    ``problems`` holds the entry files that could not be read, one error each: ``check``
+    reports them all, commands that write stop at the first.
+    """
 
     root: Path
     sections: tuple[Section, ...]
@@ -137,24 +152,108 @@ class Repository:
     survey: str | None = None
     keep: Mapping[str, int] = field(default_factory=dict)
     """Keys of records kept although no entry cites them, with their line in list.yaml."""
+    problems: tuple[EntryProblem, ...] = ()
 
-    def section(self, section_id: str) -> Section:
-        """The section with this id."""
-        return next(s for s in self.sections if s.id == section_id)
+
+@dataclass(frozen=True, slots=True)
+class EntryProblem:
+    """An entry file that cannot be read, with the finding code of what is wrong."""
+
+    code: str
+    path: Path
+    line: int | None
+    message: str
+    column: int | None = None
+
+
+ARXIV, HAND = "arxiv", "hand"
+"""Where a record's field came from: fetched from arXiv, or written in entries/records.bib."""
 
 
 @dataclass(frozen=True, slots=True)
 class Record:
-    """One record of the bibliography as references.bib holds it (values are BibTeX).
+    """One work as references.bib holds it, and what it was made from.
 
-    ``sections`` are the sections of the entries that cite it, in list order.
+    ``fields`` are BibTeX values after normalisation, in the order they are written;
+    ``origins`` says where each field came from (``ARXIV`` or ``HAND``) and ``plain`` keeps
+    the fetched fields as the plain text they were before encoding (``bibtex.latex.field_text``
+    reads a field as text either way). ``path`` and ``line``
+    say where the record is written: its hand record, else the entry that links it.
     """
 
     key: str
     type: str
     fields: tuple[tuple[str, str], ...]
-    sections: tuple[str, ...] = ()
+    entries: tuple[Entry, ...] = ()
+    origins: tuple[tuple[str, str], ...] = ()
+    plain: tuple[tuple[str, str], ...] = ()
+    arxiv_id: str | None = None
+    arxiv: ArxivMetadata | None = None
+    hand: HandRecord | None = None
+    path: Path | None = None
+    line: int = 1
 
     def get(self, name: str) -> str | None:
-        """The value of a field, or None."""
+        """The BibTeX value of a field, or None."""
         return dict(self.fields).get(name)
+
+    def origin(self, name: str) -> str | None:
+        """Where a field came from: ``ARXIV``, ``HAND`` or None when the record lacks it."""
+        return dict(self.origins).get(name)
+
+    @property
+    def sections(self) -> tuple[str, ...]:
+        """The sections of the entries that cite the record, in list order."""
+        return tuple(dict.fromkeys(entry.section for entry in self.entries))
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One entry of the list with the key it cites and that key's record (None if unlinked)."""
+
+    entry: Entry
+    key: str | None
+    record: Record | None
+
+
+@dataclass(frozen=True, slots=True)
+class Library:
+    """The repository linked: every row with its key, every record once.
+
+    The one value renderers and checks read. ``records`` are in list order (the order in
+    which rows first cite them, then the hand records no row cites); ``in_key_order`` is
+    the order of references.bib. ``arxiv`` is the stored metadata (a row whose
+    arXiv id has none is unlinked until sync); ``root`` only shows paths relative to it.
+    """
+
+    root: Path
+    sections: tuple[Section, ...]
+    rows: tuple[Row, ...]
+    records: tuple[Record, ...]
+    arxiv: Mapping[str, ArxivMetadata] = field(default_factory=dict)
+    survey: str | None = None
+    keep: Mapping[str, int] = field(default_factory=dict)
+    problems: tuple[EntryProblem, ...] = ()
+    list_path: Path = Path("entries/list.yaml")
+    records_path: Path = Path("entries/records.bib")
+    by_key: Mapping[str, Record] = field(default_factory=dict)
+
+    @property
+    def in_key_order(self) -> tuple[Record, ...]:
+        """The records sorted by key, case-insensitively first, as references.bib lists them."""
+        return tuple(sorted(self.records, key=lambda r: (r.key.lower(), r.key)))
+
+    def record(self, key: str | None) -> Record | None:
+        """The record with this key, or None."""
+        return None if key is None else self.by_key.get(key)
+
+    def section_rows(self, section_id: str) -> tuple[Row, ...]:
+        """The rows of one section, in list order."""
+        return tuple(row for row in self.rows if row.entry.section == section_id)
+
+    def relative(self, path: Path) -> str:
+        """A path as shown to people: relative to the repository root when inside it."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)

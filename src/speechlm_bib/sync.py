@@ -1,12 +1,14 @@
-"""Sync planning and bookkeeping: what to fetch, and what a fetch changed, field by field."""
+"""Sync planning and bookkeeping: what to fetch, what a fetch changed, which keys to pin."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, fields
+from pathlib import Path
 
-from .model import ArxivMetadata, Repository
+from .model import ArxivMetadata, Library, Repository
 from .sources.arxiv import FetchResult, is_withdrawn
+from .store.plan import pin_key
 
 ADDED, CHANGED, UNCHANGED, UNKNOWN, FAILED = "added", "changed", "unchanged", "unknown", "failed"
 WITHDRAWN_NOTE = "arXiv says it was withdrawn"
@@ -97,3 +99,47 @@ def render_summary(changes: list[Change], skipped: int) -> str:
 def withdrawn_ids(changes: list[Change]) -> list[str]:
     """The ids whose fetched metadata says the work was withdrawn."""
     return [c.arxiv_id for c in changes if WITHDRAWN_NOTE in c.details]
+
+
+def keys_to_pin(library: Library) -> dict[Path, str]:
+    """The entry files that have no key yet but get one, with the key they get."""
+    return {row.entry.path: row.key for row in library.rows
+            if row.entry.key is None and row.key is not None}
+
+
+def pinned_entries(keys: Mapping[Path, str], texts: Mapping[Path, str]) -> dict[Path, str]:
+    """The texts of the entry files with their new keys pinned."""
+    return {path: pin_key(texts[path], key) for path, key in keys.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class SyncOutcome:
+    """The summary of a sync and whether some ids could not be fetched."""
+
+    summary: str
+    partial: bool
+    requests: int
+    failed: tuple[str, ...] = ()
+    """The ids that could not be fetched (their stored metadata, if any, is kept)."""
+    withdrawn: tuple[str, ...] = ()
+    """The ids arXiv says were withdrawn."""
+    reasons: tuple[str, ...] = ()
+    """Why the failed ids failed, each reason once."""
+
+    @property
+    def failure(self) -> str:
+        """One line naming what failed, for stderr; empty when nothing did."""
+        if not self.failed:
+            return ""
+        shown = ", ".join(self.failed[:10]) + (", ..." if len(self.failed) > 10 else "")
+        return (f"sync incomplete: {len(self.failed)} arXiv ids could not be fetched "
+                f"({'; '.join(self.reasons)}): {shown}; what was stored for them is kept; "
+                "run sync again")
+
+
+def outcome(changes: list[Change], skipped: int, requests: int) -> SyncOutcome:
+    """What a sync reports, from the change of every id it asked for."""
+    failed = [c for c in changes if c.kind == FAILED]
+    return SyncOutcome(render_summary(changes, skipped), bool(failed), requests,
+                       tuple(c.arxiv_id for c in failed), tuple(withdrawn_ids(changes)),
+                       tuple(dict.fromkeys(c.details[0] for c in failed)))

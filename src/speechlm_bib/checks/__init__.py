@@ -1,29 +1,26 @@
 """Checks: the repository's data and LaTeX papers turned into findings, reported together.
 
-Each ``check_*`` function takes a ``Catalog`` and yields findings; ``check_all`` runs them,
-drops what entries acknowledge and sorts the rest by file and line. Nothing here reads files:
-the caller passes the stale generated files and the keys a paper cites.
+Each ``check_*`` function takes the linked ``Library`` and yields findings; ``check_all`` runs
+them, adds the entry files that could not be read, drops what entries acknowledge and sorts
+the rest by file and line. Nothing here reads files: the caller passes the stale generated
+files and the keys a paper cites.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from ..model import Finding, Repository
+from ..model import Finding, Library
+from ..tex.scan import CitedKeys
 from . import duplicates, fields, keys, rows
-from .acknowledge import apply_acknowledgements, fingerprint
-from .catalog import Catalog, build_catalog
+from .acknowledge import apply_acknowledgements
+from .common import finding
 from .papers import check_citations
-
-if TYPE_CHECKING:
-    from ..tex.scan import CitedKeys
-
-__all__ = ["CODES", "SEVERITIES", "build_catalog", "check_all", "fingerprint", "sort_findings"]
 
 SEVERITIES = ("error", "warning", "info")
 CODES: dict[str, str] = {
+    "invalid-entry": "an entry file that cannot be read (YAML, unknown or mistyped fields)",
     "unlinked-entry": "an entry that cites no record (no key with a record, no arXiv id)",
     "missing-metadata": "an entry's arXiv id has no stored metadata (run sync)",
     "unused-record": "a hand record no entry cites and list.yaml does not 'keep'",
@@ -57,12 +54,13 @@ CODES: dict[str, str] = {
 """Every finding code with what it catches."""
 PAPER_CODES = frozenset({"undefined-citation", "uncited-record"})
 
-Check = Callable[[Catalog], Iterable[Finding]]
+Check = Callable[[Library], Iterable[Finding]]
 
 
 def repository_checks() -> list[Check]:
     """The checks run on every repository, in order (a new list on every call)."""
     return [
+        check_entry_files,
         keys.check_links, keys.check_list_keys, keys.check_key_syntax,
         keys.check_duplicate_keys, keys.check_key_scheme,
         duplicates.check_same_work, duplicates.check_similar_titles,
@@ -72,23 +70,29 @@ def repository_checks() -> list[Check]:
     ]
 
 
-def check_all(repo: Repository, stale: Iterable[Path] = (),
+def check_all(library: Library, stale: Iterable[Path] = (),
               cited: CitedKeys | None = None) -> list[Finding]:
-    """Every finding on a repository and, when given, the keys a paper cites; sorted."""
-    catalog = build_catalog(repo)
-    findings = [f for check in repository_checks() for f in check(catalog)]
-    findings += _stale_files(catalog, stale)
+    """Every finding on a library and, when given, on the keys a paper cites; sorted."""
+    findings = [f for check in repository_checks() for f in check(library)]
+    findings += _stale_files(library, stale)
     checked = set(CODES) - PAPER_CODES
     if cited is not None:
-        findings += check_citations(catalog, cited)
+        findings += check_citations(library, cited)
         checked |= PAPER_CODES
-    return sort_findings(apply_acknowledgements(findings, catalog, checked))
+    return sort_findings(apply_acknowledgements(findings, library, checked))
 
 
-def _stale_files(catalog: Catalog, stale: Iterable[Path]) -> Iterator[Finding]:
+def check_entry_files(library: Library) -> Iterator[Finding]:
+    """The entry files that could not be read, each an error with its file and line."""
+    for problem in library.problems:
+        yield finding(library, "error", problem.code, problem.path, problem.line or 1, None,
+                      problem.message)
+
+
+def _stale_files(library: Library, stale: Iterable[Path]) -> Iterator[Finding]:
     for path in stale:
-        yield catalog.finding("error", "stale-generated", path, 1, None,
-                              "out of date: run `speechlm-bib build`", catalog.relative(path))
+        yield finding(library, "error", "stale-generated", path, 1, None,
+                      "out of date: run `speechlm-bib build`", library.relative(path))
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:

@@ -8,13 +8,11 @@ comes back, and the acknowledgement that no longer matches anything is reported 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
-from ..model import Acknowledgement, Entry, Finding
-from ..records import assign_keys
-from .catalog import Catalog
+from ..model import Acknowledgement, Entry, Finding, Library
+from .common import finding
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,57 +24,45 @@ class _Scope:
     key: str | None
     acknowledgement: Acknowledgement
 
-    def covers(self, finding: Finding) -> bool:
+    def covers(self, found: Finding) -> bool:
         """Whether this acknowledgement silences the finding."""
-        where = finding.path == self.path or (self.key is not None and finding.key == self.key)
-        return (where and finding.code == self.acknowledgement.code
-                and self.acknowledgement.about == fingerprint(finding))
+        where = found.path == self.path or (self.key is not None and found.key == self.key)
+        return (where and found.code == self.acknowledgement.code
+                and self.acknowledgement.about == found.fingerprint)
 
 
-def fingerprint(finding: Finding) -> str:
-    """A short hash of what a finding is about: its code, key and data.
-
-    >>> fingerprint(Finding("warning", "key-scheme", "x.yaml", 1, "a2020b", "...", "a2020b c"))
-    '0ca1bcc5cf'
-    """
-    text = "\0".join((finding.code, finding.key or "", finding.about))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
-
-
-def apply_acknowledgements(findings: Iterable[Finding], catalog: Catalog,
+def apply_acknowledgements(findings: Iterable[Finding], library: Library,
                            checked: Collection[str]) -> list[Finding]:
     """The findings no acknowledgement silences, plus the acknowledgements that went stale.
 
     ``checked`` holds the codes of the checks that ran: an acknowledgement of another code
     (an undefined citation when no paper was given) is neither used nor stale.
     """
-    scopes = list(_scopes(catalog))
+    scopes = list(_scopes(library))
     used: set[int] = set()
     kept = []
-    for finding in findings:
-        matches = [i for i, scope in enumerate(scopes) if scope.covers(finding)]
+    for found in findings:
+        matches = [i for i, scope in enumerate(scopes) if scope.covers(found)]
         used.update(matches)
         if not matches:
-            kept.append(finding)
+            kept.append(found)
     stale = (s for i, s in enumerate(scopes) if i not in used and s.acknowledgement.code in checked)
-    return kept + [_stale(catalog, scope) for scope in stale]
+    return kept + [_stale(library, scope) for scope in stale]
 
 
-def _scopes(catalog: Catalog) -> Iterator[_Scope]:
-    keys = assign_keys(catalog.repo)
-    for entry in catalog.repo.entries:
-        for acknowledgement in entry.acknowledge:
-            yield _Scope(entry, catalog.relative(entry.path), keys.get(entry.path),
-                         acknowledgement)
+def _scopes(library: Library) -> Iterator[_Scope]:
+    for row in library.rows:
+        for acknowledgement in row.entry.acknowledge:
+            yield _Scope(row.entry, library.relative(row.entry.path), row.key, acknowledgement)
 
 
-def _stale(catalog: Catalog, scope: _Scope) -> Finding:
+def _stale(library: Library, scope: _Scope) -> Finding:
     code, about = scope.acknowledgement.code, scope.acknowledgement.about
     if about is None:
         detail = "names no fingerprint ('about'), so it silences nothing; copy it from the finding"
     else:
         detail = (f"matches no finding (fingerprint {about}): the data it was about changed "
                   "or the problem is gone; check again, then update or remove it")
-    return catalog.finding("warning", "stale-acknowledgement", scope.entry.path,
-                           scope.entry.line_of("acknowledge"), scope.key,
-                           f"the acknowledgement of {code} {detail}", f"{code} {about}")
+    return finding(library, "warning", "stale-acknowledgement", scope.entry.path,
+                   scope.entry.line_of("acknowledge"), scope.key,
+                   f"the acknowledgement of {code} {detail}", f"{code} {about}")

@@ -13,10 +13,11 @@ import difflib
 import re
 from collections.abc import Iterable, Iterator
 
+from ..bibtex.latex import field_text
 from ..ids import arxiv_id_of_url, is_doi, parse_arxiv_id
 from ..keys import fold
-from ..model import Finding
-from .catalog import Catalog, Record
+from ..model import Finding, Library, Record
+from .common import finding, written
 
 SIMILARITY = 0.9
 """The difflib ratio from which two normalised titles count as nearly the same."""
@@ -41,14 +42,14 @@ def normalise_title(title: str) -> str:
 
 def arxiv_ids(record: Record) -> set[str]:
     """Every arXiv id a record names: its eprint, its arXiv DOI and arXiv links."""
-    ids = {record.work.arxiv} if record.work.arxiv else set()
-    eprint = record.field("eprint")
-    if eprint and (record.field("archiveprefix") or "arXiv").lower() == "arxiv":
+    ids = {record.arxiv_id} if record.arxiv_id else set()
+    eprint = written(record, "eprint")
+    if eprint and (written(record, "archiveprefix") or "arXiv").lower() == "arxiv":
         ids |= _parsed(eprint)
     for doi in dois(record):
         match = _ARXIV_DOI.fullmatch(doi)
         ids |= _parsed(match.group(1)) if match else set()
-    url = record.field("url")
+    url = written(record, "url")
     found = arxiv_id_of_url(url) if url else None
     return ids | ({found.id} if found else set())
 
@@ -63,8 +64,8 @@ def _parsed(text: str) -> set[str]:
 def dois(record: Record) -> set[str]:
     """The DOIs a record names, lowercased: its doi field and a doi.org link."""
     found = set()
-    for value in (record.field("doi"), record.work.meta.doi if record.work.meta else None,
-                  record.field("url")):
+    for value in (written(record, "doi"), record.arxiv.doi if record.arxiv else None,
+                  written(record, "url")):
         match = _DOI_URL.fullmatch(value or "")
         doi = match.group(1) if match else value
         if doi and is_doi(doi):
@@ -72,17 +73,17 @@ def dois(record: Record) -> set[str]:
     return found
 
 
-def check_same_work(catalog: Catalog) -> Iterator[Finding]:
+def check_same_work(library: Library) -> Iterator[Finding]:
     """Records that share an arXiv id, a DOI or a normalised title."""
-    yield from _shared(catalog, "duplicate-arxiv", "error", "arXiv id",
-                       ((r, arxiv_ids(r)) for r in catalog.records))
-    yield from _shared(catalog, "duplicate-doi", "error", "DOI",
-                       ((r, dois(r)) for r in catalog.records))
-    titles = ((r, {normalise_title(r.text("title") or "")} - {""}) for r in catalog.records)
-    yield from _shared(catalog, "duplicate-title", "warning", "title", titles)
+    yield from _shared(library, "duplicate-arxiv", "error", "arXiv id",
+                       ((r, arxiv_ids(r)) for r in library.records))
+    yield from _shared(library, "duplicate-doi", "error", "DOI",
+                       ((r, dois(r)) for r in library.records))
+    titles = ((r, {normalise_title(field_text(r, "title") or "")} - {""}) for r in library.records)
+    yield from _shared(library, "duplicate-title", "warning", "title", titles)
 
 
-def _shared(catalog: Catalog, code: str, severity: str, what: str,
+def _shared(library: Library, code: str, severity: str, what: str,
             values: Iterable[tuple[Record, set[str]]]) -> Iterator[Finding]:
     owners: dict[str, list[Record]] = {}
     for record, found in values:
@@ -91,20 +92,20 @@ def _shared(catalog: Catalog, code: str, severity: str, what: str,
     for value, records in sorted(owners.items()):
         first = records[0]
         for record in records[1:]:
-            yield catalog.finding(
-                severity, code, record.path, record.line, record.key,
+            yield finding(
+                library, severity, code, record.path, record.line, record.key,
                 f"'{record.key}' and '{first.key}' have the same {what} ({value}): "
                 "one work under two keys?", f"{first.key} {record.key} {value}")
 
 
-def check_similar_titles(catalog: Catalog) -> Iterator[Finding]:
+def check_similar_titles(library: Library) -> Iterator[Finding]:
     """Records whose titles differ a little (a word, a spelling), found by blocking."""
-    titles = {r.key: normalise_title(r.text("title") or "") for r in catalog.records}
-    by_key = {r.key: r for r in catalog.records}
+    titles = {r.key: normalise_title(field_text(r, "title") or "") for r in library.records}
+    by_key = {r.key: r for r in library.records}
     for first, second in sorted(similar_pairs(titles)):
         record = by_key[second]
-        yield catalog.finding(
-            "warning", "similar-title", record.path, record.line, second,
+        yield finding(
+            library, "warning", "similar-title", record.path, record.line, second,
             f"the title is nearly that of '{first}': one work under two keys?\n"
             f"  {titles[first]}\n  {titles[second]}",
             f"{first} {second} {titles[first]} | {titles[second]}")

@@ -6,10 +6,10 @@ import datetime
 import re
 from collections.abc import Iterator
 
+from ..bibtex.latex import field_text, unencodable
 from ..ids import is_doi, is_web_url, parse_arxiv_id
-from ..latex import unencodable
-from ..model import Finding
-from .catalog import Catalog, Record
+from ..model import Finding, Library, Record
+from .common import finding, written
 
 # Each requirement is a tuple of fields any one of which satisfies it. BibTeX's standard
 # styles (btxdoc) and biblatex's data model are merged: biblatex's aliases (journaltitle,
@@ -45,43 +45,43 @@ _CHECKED_TEXT = ("author", "editor", "title", "booktitle", "journal", "publisher
                  "howpublished", "institution", "organization", "school", "address", "series")
 
 
-def check_required_fields(catalog: Catalog) -> Iterator[Finding]:
+def check_required_fields(library: Library) -> Iterator[Finding]:
     """Records of an unknown type or without a field their type needs."""
-    for record in catalog.records:
+    for record in library.records:
         needs = REQUIRED.get(record.type)
         if needs is None:
-            yield catalog.finding("warning", "unknown-type", record.path, record.line,
-                                  record.key, f"@{record.type} is not a BibTeX or biblatex "
-                                  "type; styles will format it as @misc", record.type)
+            yield finding(library, "warning", "unknown-type", record.path, record.line,
+                          record.key, f"@{record.type} is not a BibTeX or biblatex "
+                          "type; styles will format it as @misc", record.type)
             continue
-        present = {name for name, value in record.bibtex if value.strip()}
+        present = {name for name, value in record.fields if value.strip()}
         for choice in needs:
             if not present.intersection(choice):
                 names = " or ".join(choice)
-                yield catalog.finding(
-                    "error", "missing-field", record.path, record.line, record.key,
+                yield finding(
+                    library, "error", "missing-field", record.path, record.line, record.key,
                     f"@{record.type} needs {names}", f"{record.type} {names}")
 
 
-def check_identifiers(catalog: Catalog) -> Iterator[Finding]:
+def check_identifiers(library: Library) -> Iterator[Finding]:
     """Malformed arXiv ids, DOIs and URLs in records."""
-    for record in catalog.records:
-        yield from _identifier_findings(catalog, record)
+    for record in library.records:
+        yield from _identifier_findings(library, record)
 
 
-def _identifier_findings(catalog: Catalog, record: Record) -> Iterator[Finding]:
-    eprint, doi, url = record.field("eprint"), record.field("doi"), record.field("url")
-    prefix = (record.field("archiveprefix") or record.field("eprinttype") or "arXiv").lower()
+def _identifier_findings(library: Library, record: Record) -> Iterator[Finding]:
+    eprint, doi, url = written(record, "eprint"), written(record, "doi"), written(record, "url")
+    prefix = (written(record, "archiveprefix") or written(record, "eprinttype") or "arXiv").lower()
     if eprint is not None and prefix == "arxiv" and not _is_arxiv_id(eprint):
-        yield catalog.finding("error", "bad-arxiv-id", record.path, record.line, record.key,
-                              f"eprint '{eprint}' is not an arXiv id", eprint)
+        yield finding(library, "error", "bad-arxiv-id", record.path, record.line, record.key,
+                      f"eprint '{eprint}' is not an arXiv id", eprint)
     if doi is not None and not is_doi(doi):
         hint = " (give the bare DOI, 10.xxxx/...)" if "10." in doi else ""
-        yield catalog.finding("error", "bad-doi", record.path, record.line, record.key,
-                              f"'{doi}' is not a DOI{hint}", doi)
+        yield finding(library, "error", "bad-doi", record.path, record.line, record.key,
+                      f"'{doi}' is not a DOI{hint}", doi)
     if url is not None and not is_web_url(url):
-        yield catalog.finding("error", "bad-url", record.path, record.line, record.key,
-                              f"'{url}' is not an http(s) URL", url)
+        yield finding(library, "error", "bad-url", record.path, record.line, record.key,
+                      f"'{url}' is not an http(s) URL", url)
 
 
 def _is_arxiv_id(text: str) -> bool:
@@ -91,26 +91,26 @@ def _is_arxiv_id(text: str) -> bool:
         return False
 
 
-def check_years(catalog: Catalog, this_year: int | None = None) -> Iterator[Finding]:
+def check_years(library: Library, this_year: int | None = None) -> Iterator[Finding]:
     """Years that are not four digits, or before 1800 or after next year."""
     last = (this_year or datetime.date.today().year) + 1
-    for record in catalog.records:
-        year = record.text("year")
+    for record in library.records:
+        year = field_text(record, "year")
         if year is None:
             continue
         if not _YEAR_RE.fullmatch(year.strip()) or not FIRST_YEAR <= int(year) <= last:
-            yield catalog.finding(
-                "error", "bad-year", record.path, record.line, record.key,
+            yield finding(
+                library, "error", "bad-year", record.path, record.line, record.key,
                 f"year '{year}' is not a year from {FIRST_YEAR} to {last}", year)
 
 
-def check_typesetting(catalog: Catalog) -> Iterator[Finding]:
+def check_typesetting(library: Library) -> Iterator[Finding]:
     """Characters in a record that pdflatex cannot typeset (it stops with an error)."""
-    for record in catalog.records:
+    for record in library.records:
         for name in _CHECKED_TEXT:
-            value = record.field(name)
+            value = written(record, name)
             bad = unencodable(value) if value else ""
             if bad:
-                yield catalog.finding(
-                    "error", "unencodable", record.path, record.line, record.key,
+                yield finding(
+                    library, "error", "unencodable", record.path, record.line, record.key,
                     f"{name} holds characters pdflatex cannot typeset: {bad}", f"{name} {bad}")

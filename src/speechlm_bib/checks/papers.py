@@ -4,34 +4,31 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
 
-from ..model import Finding
-from .catalog import Catalog
-
-if TYPE_CHECKING:
-    from ..tex.scan import CitedKeys
+from ..model import Finding, Library
+from ..tex.scan import CitedKeys
+from .common import finding
 
 
-def check_citations(catalog: Catalog, cited: CitedKeys) -> Iterator[Finding]:
+def check_citations(library: Library, cited: CitedKeys) -> Iterator[Finding]:
     """Every citation of a key that is no record, and (as information) records never cited."""
-    keys = catalog.keys
-    known = set(keys)
+    keys = tuple(library.by_key)
+    known = library.by_key
     for citation in cited.citations:
         if citation.key not in known:
-            yield catalog.finding(
-                "error", "undefined-citation", citation.path, citation.line, citation.key,
+            yield finding(
+                library, "error", "undefined-citation", citation.path, citation.line, citation.key,
                 f"\\{citation.command}{{{citation.key}}}: no record has this key"
                 + did_you_mean(citation.key, keys), citation.key)
     if not cited.all_keys:
-        yield from _uncited(catalog, {c.key for c in cited.citations})
+        yield from _uncited(library, {c.key for c in cited.citations})
 
 
-def _uncited(catalog: Catalog, used: set[str]) -> Iterator[Finding]:
-    for record in catalog.records:
+def _uncited(library: Library, used: set[str]) -> Iterator[Finding]:
+    for record in library.records:
         if record.key not in used:
-            yield catalog.finding("info", "uncited-record", record.path, record.line,
-                                  record.key, "the paper never cites this record", record.key)
+            yield finding(library, "info", "uncited-record", record.path, record.line,
+                          record.key, "the paper never cites this record", record.key)
 
 
 def did_you_mean(key: str, keys: Sequence[str]) -> str:

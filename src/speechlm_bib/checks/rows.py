@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ..bibtex.latex import field_text
 from ..ids import arxiv_id_of_url, clean_url, tracking_parameters
 from ..keys import fold
-from ..model import Entry, Finding
-from .catalog import Catalog, Record
+from ..model import Entry, Finding, Library, Record
+from .common import finding, written
 from .duplicates import arxiv_ids, dois, normalise_title
 
 _DOI_IN_URL = re.compile(r"/doi/(?:abs/|full/|pdf/|epdf/)?(10\.\d{4,9}/[^/?#]+)", re.I)
@@ -19,30 +20,30 @@ _ACL_ANTHOLOGY = re.compile(r"https?://aclanthology\.org/([^/?#]+?)(?:\.pdf)?/?$
 _NAMED_TITLE = re.compile(r"([^\s:]+):\s")
 
 
-def check_rows(catalog: Catalog) -> Iterator[Finding]:
+def check_rows(library: Library) -> Iterator[Finding]:
     """Rows whose link, name or shown title disagrees with the record they cite."""
-    for record in catalog.records:
+    for record in library.records:
         for entry in record.entries:
-            yield from _link_agrees(catalog, entry, record)
-            yield from _title_agrees(catalog, entry, record)
-            yield from _name_agrees(catalog, entry, record)
+            yield from _link_agrees(library, entry, record)
+            yield from _title_agrees(library, entry, record)
+            yield from _name_agrees(library, entry, record)
 
 
-def _link_agrees(catalog: Catalog, entry: Entry, record: Record) -> Iterator[Finding]:
+def _link_agrees(library: Library, entry: Entry, record: Record) -> Iterator[Finding]:
     if entry.url is None:
         return
     linked = arxiv_id_of_url(entry.url)
     ids = arxiv_ids(record)
     if linked is not None and ids and linked.id not in ids:
-        yield catalog.finding(
-            "error", "link-mismatch", entry.path, entry.line_of("url"), record.key,
+        yield finding(
+            library, "error", "link-mismatch", entry.path, entry.line_of("url"), record.key,
             f"the row links to arXiv {linked.id} but cites '{record.key}', arXiv "
             f"{', '.join(sorted(ids))}", f"{entry.url} {' '.join(sorted(ids))}")
     doi = doi_of_url(entry.url)
     known = dois(record)
     if doi is not None and known and doi not in known:
-        yield catalog.finding(
-            "error", "link-mismatch", entry.path, entry.line_of("url"), record.key,
+        yield finding(
+            library, "error", "link-mismatch", entry.path, entry.line_of("url"), record.key,
             f"the row links to DOI {doi} but cites '{record.key}', DOI "
             f"{', '.join(sorted(known))}", f"{entry.url} {' '.join(sorted(known))}")
 
@@ -62,23 +63,23 @@ def doi_of_url(url: str) -> str | None:
     return None
 
 
-def _title_agrees(catalog: Catalog, entry: Entry, record: Record) -> Iterator[Finding]:
-    title = record.text("title")
+def _title_agrees(library: Library, entry: Entry, record: Record) -> Iterator[Finding]:
+    title = field_text(record, "title")
     if entry.title is None or title is None:
         return
     if normalise_title(entry.title) != normalise_title(title):
-        yield catalog.finding(
-            "warning", "title-mismatch", entry.path, entry.line_of("title"), record.key,
+        yield finding(
+            library, "warning", "title-mismatch", entry.path, entry.line_of("title"), record.key,
             f"the row shows the title {entry.title!r}, but '{record.key}' is titled {title!r}",
             f"{entry.title} | {title}")
 
 
-def _name_agrees(catalog: Catalog, entry: Entry, record: Record) -> Iterator[Finding]:
-    title = record.text("title")
+def _name_agrees(library: Library, entry: Entry, record: Record) -> Iterator[Finding]:
+    title = field_text(record, "title")
     if entry.name is None or title is None or names_match(entry.name, title):
         return
-    yield catalog.finding(
-        "warning", "name-mismatch", entry.path, entry.line_of("name"), record.key,
+    yield finding(
+        library, "warning", "name-mismatch", entry.path, entry.line_of("name"), record.key,
         f"the row is named {entry.name!r}, but it cites '{record.key}', {title!r}: the wrong "
         "paper, or a part of this one (then acknowledge it)", f"{entry.name} | {title}")
 
@@ -101,49 +102,49 @@ def names_match(name: str, title: str) -> bool:
     return fold(label) == fold(capitals) or fold(label) in fold(name)
 
 
-def check_links(catalog: Catalog) -> Iterator[Finding]:
+def check_links(library: Library) -> Iterator[Finding]:
     """Links with a pinned arXiv version, tracking parameters or plain http, in rows and records."""
-    for entry in catalog.repo.entries:
+    for entry in (row.entry for row in library.rows):
         if entry.url is not None:
-            yield from _link_findings(catalog, entry.url, entry.path, entry.line_of("url"),
+            yield from _link_findings(library, entry.url, entry.path, entry.line_of("url"),
                                       entry.key)
-    for record in catalog.records:
-        url = record.field("url") if record.work.hand is not None else None
+    for record in library.records:
+        url = written(record, "url") if record.hand is not None else None
         if url is not None:
-            yield from _link_findings(catalog, url, record.path, record.line, record.key)
+            yield from _link_findings(library, url, record.path, record.line, record.key)
 
 
-def _link_findings(catalog: Catalog, url: str, where: Path, line: int,
+def _link_findings(library: Library, url: str, where: Path | None, line: int,
                    key: str | None) -> Iterator[Finding]:
     arxiv = arxiv_id_of_url(url)
     if arxiv is not None and arxiv.version is not None:
-        yield catalog.finding("warning", "pinned-version", where, line, key,
-                              f"the link pins arXiv version {arxiv.version}; link "
-                              f"https://arxiv.org/abs/{arxiv.id} for the latest", url)
+        yield finding(library, "warning", "pinned-version", where, line, key,
+                      f"the link pins arXiv version {arxiv.version}; link "
+                      f"https://arxiv.org/abs/{arxiv.id} for the latest", url)
     tracking = tracking_parameters(url)
     if tracking:
-        yield catalog.finding("warning", "tracking-parameter", where, line, key,
-                              f"the link carries tracking parameters ({', '.join(tracking)}); "
-                              f"use {clean_url(url)}", url)
+        yield finding(library, "warning", "tracking-parameter", where, line, key,
+                      f"the link carries tracking parameters ({', '.join(tracking)}); "
+                      f"use {clean_url(url)}", url)
     if urlsplit(url).scheme == "http":
-        yield catalog.finding("warning", "insecure-url", where, line, key,
-                              "the link uses http; use https if the site serves it", url)
+        yield finding(library, "warning", "insecure-url", where, line, key,
+                      "the link uses http; use https if the site serves it", url)
 
 
-def check_shared_links(catalog: Catalog) -> Iterator[Finding]:
+def check_shared_links(library: Library) -> Iterator[Finding]:
     """One link used by rows under different names (one paper listed twice, or a wrong link)."""
     rows: dict[str, list[Entry]] = {}
-    for entry in catalog.repo.entries:
+    for entry in (row.entry for row in library.rows):
         if entry.url is not None and entry.name is not None:
             rows.setdefault(same_link(entry.url), []).append(entry)
     for link, entries in sorted(rows.items()):
         first = entries[0]
         for entry in entries[1:]:
             if fold(entry.name or "") != fold(first.name or ""):
-                yield catalog.finding(
-                    "warning", "shared-link", entry.path, entry.line_of("url"), entry.key,
+                yield finding(
+                    library, "warning", "shared-link", entry.path, entry.line_of("url"), entry.key,
                     f"the row {entry.name!r} links to what {first.name!r} "
-                    f"({catalog.relative(first.path)}) links to", f"{entry.name} {link}")
+                    f"({library.relative(first.path)}) links to", f"{entry.name} {link}")
 
 
 def same_link(url: str) -> str:

@@ -1,4 +1,4 @@
-"""Records: one per work, keys assigned and kept, hand fields winning over fetched ones."""
+"""Linking: one record per work, keys assigned once and kept, hand fields winning."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from speechlm_bib.bibfile import render_bib, to_library
+from speechlm_bib.bibtex.handrecords import parse_hand_records
+from speechlm_bib.bibtex.writer import write_bibtex
 from speechlm_bib.errors import InputError
-from speechlm_bib.model import ArxivMetadata, Entry, Repository, Section
-from speechlm_bib.records import assign_keys, collect_works
-from speechlm_bib.store import parse_hand_records
+from speechlm_bib.link import assign_keys, link
+from speechlm_bib.model import ARXIV, HAND, ArxivMetadata, Entry, Repository, Section
 
 SECTION = Section("models", "Models", ())
 
@@ -34,8 +34,10 @@ MOSHI = meta("2410.00037", "Moshi: a speech-text foundation model for real-time 
 
 def test_entries_citing_one_paper_share_one_record() -> None:
     repo = repository([entry("Moshi", "2410.00037"), entry("Mimi", "2410.00037")], [MOSHI])
-    works = collect_works(repo)
-    assert [(w.key, len(w.entries)) for w in works] == [("defossez2024moshi", 2)]
+    library = link(repo)
+    assert [(r.key, len(r.entries)) for r in library.records] == [("defossez2024moshi", 2)]
+    assert [row.key for row in library.rows] == ["defossez2024moshi"] * 2
+    assert all(row.record is library.records[0] for row in library.rows)
 
 
 def test_pinned_key_wins_and_others_follow_it() -> None:
@@ -62,12 +64,11 @@ def test_one_key_for_two_papers_is_an_input_error() -> None:
     repo = repository([entry("A", "2410.00037", key="k"), entry("B", "2410.99999", key="k")],
                       [MOSHI, other])
     with pytest.raises(InputError, match="one key cannot cite two works"):
-        collect_works(repo)
+        link(repo)
 
 
 def test_arxiv_preprint_fields() -> None:
-    text = render_bib(to_library(collect_works(repository([entry("Moshi", "2410.00037")],
-                                                          [MOSHI]))), header="")
+    text = write_bibtex(link(repository([entry("Moshi", "2410.00037")], [MOSHI])).records)
     assert text == (
         "@article{defossez2024moshi,\n"
         "  author = {D{\\'e}fossez, Alexandre and Mazar{\\'e}, Laurent},\n"
@@ -85,29 +86,41 @@ def test_arxiv_preprint_fields() -> None:
 def test_published_version_takes_type_and_fields_and_keeps_eprint() -> None:
     hand = ("@inproceedings{defossez2024moshi,\n  booktitle = {Proc. {ICLR}},\n"
             "  year = {2025},\n  title = {Moshi, as published},\n}\n")
-    works = collect_works(repository([entry("Moshi", "2410.00037")], [MOSHI], hand))
-    text = render_bib(to_library(works), header="")
+    library = link(repository([entry("Moshi", "2410.00037")], [MOSHI], hand))
+    text = write_bibtex(library.records)
     assert text.startswith("@inproceedings{defossez2024moshi,")
     assert "journal" not in text
     assert "  title = {Moshi, as published},\n" in text
     assert "  booktitle = {Proc. {ICLR}},\n" in text
     assert "  year = 2025,\n" in text and "  eprint = {2410.00037},\n" in text
+    record = library.records[0]
+    assert [record.origin(name) for name in ("title", "booktitle", "author", "eprint")] == [
+        HAND, HAND, ARXIV, ARXIV]
+    assert record.origin("journal") is None
 
 
 def test_hand_records_without_arxiv_are_kept_as_written() -> None:
     hand = ("@misc{openai2024advanced,\n  author = {{OpenAI}},\n"
             "  title = {Advanced Voice Mode {FAQ}},\n  year = {2024},\n}\n")
     repo = repository([entry("OpenAI", key="openai2024advanced")], [], hand)
-    text = render_bib(to_library(collect_works(repo)), header="")
+    text = write_bibtex(link(repo).records)
     assert "  author = {{OpenAI}},\n  title = {Advanced Voice Mode {FAQ}},\n" in text
 
 
 def test_unsynced_arxiv_entry_has_no_record_yet() -> None:
-    repo = repository([entry("Moshi", "2410.00037")], [])
-    assert collect_works(repo) == []
+    library = link(repository([entry("Moshi", "2410.00037")], []))
+    assert library.records == ()
+    assert [(row.key, row.record) for row in library.rows] == [(None, None)]
 
 
 def test_entry_names_are_protected_terms_in_their_titles() -> None:
     kimi = meta("2504.18425", "Kimi-Audio Technical Report", ("KimiTeam", "Ding Ding"), 2025)
-    works = collect_works(repository([entry("Kimi-Audio", "2504.18425")], [kimi]))
-    assert "title = {{Kimi-Audio} Technical Report}" in render_bib(to_library(works))
+    library = link(repository([entry("Kimi-Audio", "2504.18425")], [kimi]))
+    assert "title = {{Kimi-Audio} Technical Report}" in write_bibtex(library.records)
+
+
+def test_a_record_keeps_the_fetched_text_beside_its_bibtex() -> None:
+    record = link(repository([entry("Moshi", "2410.00037")], [MOSHI])).records[0]
+    assert record.get("author") == "D{\\'e}fossez, Alexandre and Mazar{\\'e}, Laurent"
+    assert dict(record.plain)["author"] == "Alexandre Défossez and Laurent Mazaré"
+    assert record.path == Path("/r/entries/models/Moshi.yaml")

@@ -1,35 +1,22 @@
-"""The repository on disk.
+"""Reading entries/list.yaml and the entry files, validating every field.
 
-entries/ holds list.yaml, one YAML file per row, records.bib and terms.txt; data/arxiv.json
-the stored arXiv metadata; references.bib and the other generated files sit at the top.
-
-Loading validates everything and raises ``InputError`` naming file and line.
+A problem raises ``InputError`` naming file and line; a problem in one entry's own fields
+is an ``EntryError`` carrying the finding code ``check`` reports it under.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from .errors import InputError, RepositoryError
-from .handrecords import parse_hand_records
-from .ids import is_web_url, parse_arxiv_id
-from .keys import is_valid_key
-from .model import Acknowledgement, ArxivMetadata, Column, Entry, HandRecord, Section
-
-__all__ = ["parse_hand_records"]
+from ..errors import EntryError, InputError
+from ..ids import is_web_url, parse_arxiv_id
+from ..keys import is_valid_key
+from ..model import Acknowledgement, Column, Entry, Section
+from . import ENTRIES, LIST_FILE, RECORDS_FILE, TERMS_FILE
 from .yamlfile import Node, parse_yaml, read_source
 
-ENTRIES = "entries"
-LIST_FILE = "list.yaml"
-RECORDS_FILE = "records.bib"
-TERMS_FILE = "terms.txt"
-ARXIV_STORE = Path("data") / "arxiv.json"
-BIB_FILE = "references.bib"
 _ENTRY_FIELDS = {"name", "title", "url", "arxiv", "key", "columns", "acknowledge"}
 _SECTION_FIELDS = {"id", "heading", "columns", "level", "group", "intro"}
 _COLUMN_FIELDS = {"heading", "source", "linked"}
@@ -45,18 +32,14 @@ class ListConfig:
     keep: dict[str, int]
 
 
-def find_root(start: Path) -> Path:
-    """The nearest directory at or above ``start`` that holds an entries/ folder."""
-    start = start.resolve()
-    for candidate in (start, *start.parents):
-        if (candidate / ENTRIES).is_dir():
-            return candidate
-    raise RepositoryError(f"no {ENTRIES}/ folder here or in any parent directory", start)
-
-
 def load_mapping(path: Path, allowed: set[str]) -> dict[str, Node]:
     """A YAML file whose document is a mapping with only the allowed fields."""
-    document = parse_yaml(read_source(path), path)
+    return parse_mapping(read_source(path), path, allowed)
+
+
+def parse_mapping(text: str, path: Path, allowed: set[str]) -> dict[str, Node]:
+    """A YAML text whose document is a mapping with only the allowed fields."""
+    document = parse_yaml(text, path)
     if document is None:
         raise InputError("is empty", path, 1)
     return check_mapping(document, path, allowed, "the file")
@@ -190,7 +173,12 @@ def check_section_folders(root: Path, sections: tuple[Section, ...]) -> None:
 
 def load_entry(path: Path, section: Section) -> Entry:
     """Read and validate one entry file."""
-    fields = load_mapping(path, _ENTRY_FIELDS)
+    return parse_entry(read_source(path), path, section)
+
+
+def parse_entry(text: str, path: Path, section: Section) -> Entry:
+    """Validate the text of one entry file (``path`` names it in errors and in the entry)."""
+    fields = parse_mapping(text, path, _ENTRY_FIELDS)
     entry = Entry(
         path=path,
         section=section.id,
@@ -213,7 +201,8 @@ def _url(fields: dict[str, Node], path: Path) -> str | None:
     url = text_field(fields, "url", path)
     if url is not None and not is_web_url(url):
         node = fields["url"]
-        raise InputError(f"'url' is not an http(s) URL: {url!r}", path, node.line, node.column)
+        raise EntryError("bad-url", f"'url' is not an http(s) URL: {url!r}", path, node.line,
+                         node.column)
     return url
 
 
@@ -225,12 +214,11 @@ def _arxiv(fields: dict[str, Node], path: Path) -> str | None:
     try:
         arxiv_id = parse_arxiv_id(text)
     except ValueError as error:
-        raise InputError(f"'arxiv': {error}", path, node.line, node.column) from None
+        raise EntryError("bad-arxiv-id", f"'arxiv': {error}", path, node.line,
+                         node.column) from None
     if arxiv_id.version is not None or ("/" in text and "://" in text):
-        raise InputError(
-            f"'arxiv' takes the bare id, without version or URL: '{arxiv_id.id}'",
-            path, node.line, node.column,
-        )
+        raise EntryError("bad-arxiv-id", "'arxiv' takes the bare id, without version or URL: "
+                         f"'{arxiv_id.id}'", path, node.line, node.column)
     return arxiv_id.id
 
 
@@ -238,10 +226,8 @@ def _key(fields: dict[str, Node], path: Path) -> str | None:
     key = text_field(fields, "key", path)
     if key is not None and not is_valid_key(key):
         node = fields["key"]
-        raise InputError(
-            f"'key' {key!r} is not a valid citation key (letters, digits and _:.+/- only)",
-            path, node.line, node.column,
-        )
+        raise EntryError("invalid-key", f"'key' {key!r} is not a valid citation key (letters, "
+                         "digits and _:.+/- only)", path, node.line, node.column)
     return key
 
 
@@ -275,93 +261,3 @@ def _acknowledgements(node: Node | None, path: Path) -> tuple[Acknowledgement, .
     return tuple(result)
 
 
-def load_terms(root: Path) -> tuple[str, ...]:
-    """The protected terms of entries/terms.txt, one a line, '#' starting a comment."""
-    path = root / ENTRIES / TERMS_FILE
-    if not path.exists():
-        return ()
-    text = read_source(path)
-    terms = (line.split("#", 1)[0].strip() for line in text.splitlines())
-    return tuple(term for term in terms if term)
-
-
-def load_hand_records(root: Path) -> dict[str, HandRecord]:
-    """The hand-maintained records of entries/records.bib, by key."""
-    path = root / ENTRIES / RECORDS_FILE
-    if not path.exists():
-        return {}
-    return parse_hand_records(read_source(path), path)
-
-
-def load_arxiv_store(root: Path) -> dict[str, ArxivMetadata]:
-    """The arXiv metadata that sync stored, by id."""
-    path = root / ARXIV_STORE
-    if not path.exists():
-        return {}
-    text = read_source(path)
-    try:
-        data = json.loads(text)
-    except ValueError as error:
-        raise InputError(f"damaged JSON ({error}); restore it or run sync --refresh",
-                         path) from None
-    if not isinstance(data, dict):
-        raise InputError("damaged: not a mapping of arXiv ids; restore it or run sync "
-                         "--refresh", path, 1)
-    return {arxiv_id: _checked_metadata(arxiv_id, item, path) for arxiv_id, item in data.items()}
-
-
-def _checked_metadata(arxiv_id: str, item: Any, path: Path) -> ArxivMetadata:
-    try:
-        return _metadata(arxiv_id, item)
-    except KeyError as error:
-        problem = f"has no field {error}"
-    except (ValueError, TypeError, AttributeError) as error:
-        problem = f"is damaged ({error})"
-    raise InputError(f"stored metadata of {arxiv_id} {problem}; restore it or run sync "
-                     "--refresh", path)
-
-
-def _metadata(arxiv_id: str, item: dict[str, Any]) -> ArxivMetadata:
-    return ArxivMetadata(
-        id=arxiv_id,
-        version=int(item["version"]),
-        title=str(item["title"]),
-        authors=tuple(str(a) for a in item["authors"]),
-        published=str(item["published"]),
-        updated=str(item["updated"]),
-        primary_category=item.get("primary_category"),
-        doi=item.get("doi"),
-        journal_ref=item.get("journal_ref"),
-        comment=item.get("comment"),
-    )
-
-
-def render_arxiv_store(store: Mapping[str, ArxivMetadata]) -> str:
-    """The JSON text of the arXiv store: sorted by id, fixed field order, no run timestamps."""
-    data = {arxiv_id: _metadata_dict(store[arxiv_id]) for arxiv_id in sorted(store)}
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-
-
-def _metadata_dict(meta: ArxivMetadata) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "version": meta.version,
-        "title": meta.title,
-        "authors": list(meta.authors),
-        "published": meta.published,
-        "updated": meta.updated,
-    }
-    optional = {"primary_category": meta.primary_category, "doi": meta.doi,
-                "journal_ref": meta.journal_ref, "comment": meta.comment}
-    item.update({name: value for name, value in optional.items() if value})
-    return item
-
-
-def pin_key(path: Path, key: str) -> str:
-    """The entry file's text with a ``key:`` line added, leaving every other line untouched."""
-    text = read_source(path)
-    lines = text.splitlines(keepends=True)
-    at = 0
-    while at < len(lines) and (lines[at].startswith("#") or lines[at].startswith("---")):
-        at += 1
-    lines.insert(at, f"key: {key}\n")
-    return "".join(lines)

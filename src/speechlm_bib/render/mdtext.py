@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .ids import is_web_url
+from ..ids import is_web_url
 
 # The ASCII punctuation that can open or close inline Markdown: CommonMark's emphasis, code,
 # links, HTML and entities, GitHub's strikethrough, math and table pipes. Block syntax (#, -,

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError
+from ..errors import InputError
 
 try:
     from yaml import CSafeLoader as SafeLoader

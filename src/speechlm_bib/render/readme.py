@@ -16,12 +16,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
-from .latex import to_text
+from ..bibtex.latex import field_text
+from ..bibtex.writer import write_bibtex
+from ..errors import InputError
+from ..model import Column, Library, Record, Row, Section
 from .mdtext import code_fence, escape_markdown, link, safe_url
-from .model import Column, Entry, Record, Repository, Section
 
-README_FILE = "README.md"
 BLOCKS = ("tables", "citation")
 MISSING = "-"
 _MARKER = re.compile(r"^<!--\s*speechlm-bib:(?P<end>begin|end)\s+(?P<name>[\w-]+)\s*-->\s*$")
@@ -97,96 +97,73 @@ def replace_blocks(text: str, contents: Mapping[str, str], path: Path) -> str:
     return "".join(out)
 
 
-def render_readme(text: str, repo: Repository, records: Sequence[Record],
+def render_readme(text: str, library: Library, survey: Callable[[], Record],
                   path: Path) -> str:
-    """The README with its generated blocks brought up to date (text unchanged elsewhere)."""
+    """The README with its generated blocks brought up to date (text unchanged elsewhere).
+
+    ``survey`` gives the survey's record; it is asked only when the README has a citation
+    block (and raises when the list names no survey).
+    """
     names = {block.name for block in find_blocks(text, path)}
     renderers: dict[str, Callable[[], str]] = {
-        "tables": lambda: render_tables(repo, records),
-        "citation": lambda: render_citation_block(repo, records),
+        "tables": lambda: render_tables(library),
+        "citation": lambda: render_citation_block(survey()),
     }
     return replace_blocks(text, {name: renderers[name]() for name in names}, path)
 
 
-def render_tables(repo: Repository, records: Sequence[Record]) -> str:
+def render_tables(library: Library) -> str:
     """The tables of every section that has columns, with their headings, in list order."""
-    by_key = {record.key: record for record in records}
-    keys = _entry_keys(repo)
     parts = [NOTE]
     group: str | None = None
-    for section in repo.sections:
+    for section in library.sections:
         if not section.columns:
             continue
         if section.group and section.group != group:
             parts.append(f"## {escape_markdown(section.group)}")
         group = section.group
-        parts.append(_section(section, repo, keys, by_key))
+        parts.append(_section(section, library.section_rows(section.id)))
     return "\n\n".join(parts) + "\n"
 
 
-def _entry_keys(repo: Repository) -> dict[Path, str]:
-    from .records import assign_keys
-
-    return assign_keys(repo)
-
-
-def _section(section: Section, repo: Repository, keys: Mapping[Path, str],
-             by_key: Mapping[str, Record]) -> str:
+def _section(section: Section, rows: Sequence[Row]) -> str:
     heading = f"{'#' * section.level} {escape_markdown(section.heading)}"
     lines = [
         "| " + " | ".join(escape_markdown(c.heading) for c in section.columns) + " |",
         "|" + "|".join(" --- " for _ in section.columns) + "|",
     ]
-    for entry in (e for e in repo.entries if e.section == section.id):
-        key = keys.get(entry.path)
-        row = Row(entry, key, by_key.get(key) if key else None)
-        lines.append("| " + " | ".join(row.cell(c) for c in section.columns) + " |")
+    lines += ["| " + " | ".join(cell(row, c) for c in section.columns) + " |" for row in rows]
     intro = [section.intro] if section.intro else []
     return "\n\n".join([heading, *intro, "\n".join(lines)])
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One entry of a table with its key and record, rendering its cells."""
-
-    entry: Entry
-    key: str | None
-    record: Record | None
-
-    def cell(self, column: Column) -> str:
-        """The Markdown of one cell: escaped text, a link, the key, or '-'."""
-        if column.source == "link":
-            return link("Link", self.url) if safe_url(self.url) else MISSING
-        if column.source == "key":
-            return f"`{self.key}`" if self.key else MISSING
-        text = self.text(column.source)
-        if text is None:
-            return MISSING
-        return link(text, self.url) if column.linked else escape_markdown(text)
-
-    def text(self, source: str) -> str | None:
-        """The plain text a column shows for this entry."""
-        if source == "name":
-            return self.entry.name
-        if source == "title":
-            return self.entry.title or self.record_text("title")
-        return self.entry.column(source)
-
-    def record_text(self, name: str) -> str | None:
-        """A field of the entry's record as plain text."""
-        value = self.record.get(name) if self.record else None
-        return to_text(value) if value else None
-
-    @property
-    def url(self) -> str | None:
-        """The entry's own URL, else its record's."""
-        return self.entry.url or (self.record.get("url") if self.record else None)
+def cell(row: Row, column: Column) -> str:
+    """The Markdown of one cell: escaped text, a link, the key, or '-'."""
+    url = row_url(row)
+    if column.source == "link":
+        return link("Link", url) if safe_url(url) else MISSING
+    if column.source == "key":
+        return f"`{row.key}`" if row.key else MISSING
+    text = row_text(row, column.source)
+    if text is None:
+        return MISSING
+    return link(text, url) if column.linked else escape_markdown(text)
 
 
-def render_citation_block(repo: Repository, records: Sequence[Record]) -> str:
+def row_text(row: Row, source: str) -> str | None:
+    """The plain text a column shows for a row: its name, title or one of its columns."""
+    if source == "name":
+        return row.entry.name
+    if source == "title":
+        return row.entry.title or (field_text(row.record, "title") if row.record else None)
+    return row.entry.column(source)
+
+
+def row_url(row: Row) -> str | None:
+    """The row's own URL, else its record's."""
+    return row.entry.url or (row.record.get("url") if row.record else None)
+
+
+def render_citation_block(survey: Record) -> str:
     """The survey's BibTeX record as a fenced code block, for readers to copy."""
-    from .citation import survey_record
-    from .export import render_bibtex
-
-    record = survey_record(repo, records)
-    return NOTE + "\n\n" + code_fence(render_bibtex([record], header=""), "bibtex") + "\n"
+    return NOTE + "\n\n" + code_fence(write_bibtex([survey]), "bibtex") + "\n"

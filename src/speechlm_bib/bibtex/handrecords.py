@@ -14,9 +14,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
-from .keys import is_valid_key
-from .model import HandRecord
+from ..errors import InputError
+from ..keys import is_valid_key
+from ..model import HandRecord
 
 UNSAFE_COMMANDS = (
     "input", "include", "InputIfFileExists", "IfFileExists", "verbatiminput", "openin",

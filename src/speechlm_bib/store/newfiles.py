@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .model import Column, Section
+from ..model import Column, Section
 
 ENTRY_ORDER = ("key", "name", "title", "url", "arxiv", "columns", "acknowledge")
 _POSITION = re.compile(r"(\d+)-")

@@ -7,7 +7,6 @@ and pass through as written.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,9 +15,8 @@ from bibtexparser.middlewares import SortFieldsCustomMiddleware
 from bibtexparser.middlewares.middleware import BlockMiddleware
 from bibtexparser.model import Block, Entry
 
-from .keys import name_parts
 from .latex import escape, protect_title
-from .records import PLAIN, TERMS
+from .names import bibtex_name
 
 FIELD_ORDER = (
     "author", "editor", "title", "booktitle", "journal", "series", "edition", "volume",
@@ -27,6 +25,10 @@ FIELD_ORDER = (
     "url", "urldate",
 )
 VERBATIM = frozenset({"url", "doi", "eprint", "archiveprefix", "primaryclass", "urldate"})
+PLAIN = "speechlm_bib.plain"
+"""Parser metadata of an entry: the names of its fields that are still plain text."""
+TERMS = "speechlm_bib.terms"
+"""Parser metadata of an entry: the terms its title protects from lowercasing."""
 
 
 def _plain(entry: Entry) -> set[str]:
@@ -92,74 +94,6 @@ class EscapeTextMiddleware(_PlainFieldMiddleware):
     def convert(self, value: Any, entry: Entry) -> str:
         """The escaped value."""
         return escape(str(value))
-
-
-def bibtex_name(name: str) -> str:
-    r"""A name as arXiv writes it ("Given Family") in BibTeX's "Family, Given" form.
-
-    >>> bibtex_name("Aäron van den Oord")
-    'van den Oord, A{\\"a}ron'
-    >>> bibtex_name("KimiTeam")
-    'KimiTeam'
-    >>> bibtex_name("Łukasz de la Cruz")
-    'de la Cruz, {\\L}ukasz'
-    """
-    words = name.split()
-    if _NAME_SYNTAX.search(name):
-        # Escape word by word first: a plain name's ~ or braces are not BibTeX name syntax.
-        escaped = " ".join(escape(word) for word in words)
-        parts = _name_parts(escaped)
-        return "{" + escaped + "}" if parts is None else _join_name(*parts)
-    text = " ".join(words)
-    parts = _plain_name_parts(text) or _name_parts(text)
-    if parts is None:
-        return "{" + escape(text) + "}"
-    return _join_name(*(escape(part) for part in parts))
-
-
-_NAME_SYNTAX = re.compile(r"[{}\\~]")
-
-
-def _join_name(family: str, jr: str, given: str) -> str:
-    pieces = [family] + ([jr] if jr else [])
-    return ", ".join(pieces + ([given] if given else []))
-
-
-_NOT_PLAIN_NAME = re.compile(r"[,{}\\~\r\n\t]|  |^ | $")
-
-
-def _plain_name_parts(name: str) -> tuple[str, str, str] | None:
-    """Family, jr and given of a plain "Given ... Family" name without lowercase words.
-
-    BibTeX's rules give such a name no von and no jr part: the last word is the family
-    name. Anything else (commas, braces, particles, words that do not start with a letter)
-    is left to the full parser.
-
-    >>> _plain_name_parts("Tu Anh Nguyen"), _plain_name_parts("Aäron van den Oord")
-    (('Nguyen', '', 'Tu Anh'), None)
-    """
-    if not name or _NOT_PLAIN_NAME.search(name):
-        return None
-    words = name.split(" ")
-    if not all(word[:1].isalpha() for word in words):
-        return None
-    if len(words) > 2 and any(_lowercase_word(word) for word in words):
-        return None
-    return words[-1], "", " ".join(words[:-1])
-
-
-def _lowercase_word(word: str) -> bool:
-    """Whether BibTeX takes a word for lowercase: its first letter is not a capital."""
-    letter = next((char for char in word if char.isalpha()), None)
-    return letter is not None and not letter.isupper()
-
-
-def _name_parts(name: str) -> tuple[str, str, str] | None:
-    """Family (with von), jr and given of any name, by bibtexparser's parser."""
-    parts = name_parts(name)
-    if parts is None:
-        return None
-    return " ".join(parts.von + parts.last), " ".join(parts.jr), " ".join(parts.first)
 
 
 def default_stack(order: Sequence[str] = FIELD_ORDER) -> list[BlockMiddleware]:

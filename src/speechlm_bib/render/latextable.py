@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .errors import InputError
-from .latex import escape, to_text, unencodable
-from .model import Column, Entry, Record, Repository, Section
-from .store import ENTRIES, LIST_FILE
+from ..bibtex.latex import escape, field_text, unencodable
+from ..errors import InputError
+from ..model import Column, Library, Row, Section
 
 LONG_TABLE_ROWS = 20
 MISSING = "--"
@@ -34,27 +33,19 @@ def table_columns(section: Section) -> tuple[Column, ...]:
     return tuple(c for c in section.columns if c.source not in {"link", "key"})
 
 
-def table_rows(repo: Repository, records: Sequence[Record],
-               section: Section) -> tuple[TableRow, ...]:
+def table_rows(library: Library, section: Section) -> tuple[TableRow, ...]:
     """The rows of a section's table, in list order."""
-    from .records import assign_keys
-
-    keys = assign_keys(repo)
-    by_key = {record.key: record for record in records}
     columns = table_columns(section)
-    rows = []
-    for entry in (e for e in repo.entries if e.section == section.id):
-        key = keys.get(entry.path)
-        record = by_key.get(key) if key else None
-        rows.append(TableRow(tuple(_cell(entry, record, c) for c in columns), key))
-    return tuple(rows)
+    return tuple(TableRow(tuple(_cell(row, c) for c in columns), row.key)
+                 for row in library.section_rows(section.id))
 
 
-def _cell(entry: Entry, record: Record | None, column: Column) -> str | None:
+def _cell(row: Row, column: Column) -> str | None:
+    entry = row.entry
     if column.source == "name":
         return entry.name
     if column.source == "title":
-        fallback = to_text(record.get("title") or "") if record else ""
+        fallback = (field_text(row.record, "title") or "") if row.record else ""
         # pdflatex cannot typeset every script; the record's title is transliterated.
         if entry.title and not (unencodable(entry.title) and fallback):
             return entry.title
@@ -62,11 +53,11 @@ def _cell(entry: Entry, record: Record | None, column: Column) -> str | None:
     return entry.column(column.source)
 
 
-def render_latex_table(repo: Repository, records: Sequence[Record], section_id: str) -> str:
+def render_latex_table(library: Library, section_id: str) -> str:
     """The LaTeX table of one section (``InputError`` for an unknown or column-less one)."""
-    section = _table_section(repo, section_id)
+    section = _table_section(library, section_id)
     columns = table_columns(section)
-    rows = table_rows(repo, records, section)
+    rows = table_rows(library, section)
     spec = "".join(_spec(c, columns) for c in columns) + "l"
     head = " & ".join([*(escape(c.heading) for c in columns), REF_HEADING]) + r" \\"
     body = [" & ".join([*(_text(cell) for cell in row.cells), _cite(row.key)]) + r" \\"
@@ -75,11 +66,11 @@ def render_latex_table(repo: Repository, records: Sequence[Record], section_id: 
     return _header(section) + render(section, spec, head, body)
 
 
-def _table_section(repo: Repository, section_id: str) -> Section:
-    sections = {s.id: s for s in repo.sections if table_columns(s)}
+def _table_section(library: Library, section_id: str) -> Section:
+    sections = {s.id: s for s in library.sections if table_columns(s)}
     if section_id not in sections:
         raise InputError(f"no table section '{section_id}' (sections: {', '.join(sections)})",
-                         repo.root / ENTRIES / LIST_FILE)
+                         library.list_path)
     return sections[section_id]
 
 

@@ -11,11 +11,12 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
+from ..model import Record
+
 _SPECIALS = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%",
     "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
 }
-_SPECIAL_RE = re.compile(r"[\\{}&%$#_~^]")
 # pylatexenc writes these wrongly (Ű as \'{U}, that is Ú): the right LaTeX, first.
 _CORRECTIONS = str.maketrans({"Ű": r"{\H{U}}", "ű": r"{\H{u}}"})
 APPROXIMATED = "ĦħĸĿŀŉŦŧ"
@@ -197,6 +198,15 @@ def _decoder() -> Any:
     context.add_context_category("speechlm_bib", macros=macros, prepend=True)
     return LatexNodes2Text(latex_context=context, math_mode="verbatim",
                            strict_latex_spaces=True)
+
+
+def field_text(record: Record, name: str) -> str | None:
+    """A record's field as plain text: as fetched when it was, else its BibTeX value decoded."""
+    plain = dict(record.plain).get(name)
+    if plain is not None:
+        return plain
+    value = record.get(name)
+    return None if value is None else to_text(value)
 
 
 def math_to_text(value: str) -> str:

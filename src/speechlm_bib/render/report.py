@@ -10,8 +10,7 @@ import json
 from collections.abc import Callable, Sequence
 from itertools import groupby
 
-from .checks.acknowledge import fingerprint
-from .model import Finding
+from ..model import Finding
 
 SCHEMA_VERSION = 1
 FORMATS = ("text", "json", "github")
@@ -43,7 +42,7 @@ def _text_line(finding: Finding) -> str:
     key = f" [{finding.key}]" if finding.key else ""
     message = finding.message.replace("\n", "\n      ")
     return (f"  {finding.line}: {finding.severity} {finding.code}{key}: {message}"
-            f" (fingerprint {fingerprint(finding)})")
+            f" (fingerprint {finding.fingerprint})")
 
 
 def _summary(findings: Sequence[Finding]) -> str:
@@ -72,7 +71,7 @@ def _json_finding(finding: Finding) -> dict[str, object]:
         "line": finding.line,
         "key": finding.key,
         "message": finding.message,
-        "fingerprint": fingerprint(finding),
+        "fingerprint": finding.fingerprint,
     }
 
 
@@ -84,7 +83,7 @@ def render_github(findings: Sequence[Finding]) -> str:
         properties = (f"file={_property(finding.path)},line={finding.line},"
                       f"title={_property(finding.code)}")
         key = f"{finding.key}: " if finding.key else ""
-        message = f"{key}{finding.message} (fingerprint {fingerprint(finding)})"
+        message = f"{key}{finding.message} (fingerprint {finding.fingerprint})"
         lines.append(f"::{level} {properties}::{_data(message)}")
     return "".join(line + "\n" for line in lines)
 

@@ -1,0 +1,78 @@
+"""data/arxiv.json: the arXiv metadata sync stored, read and written deterministically."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..model import ArxivMetadata
+from . import ARXIV_STORE
+from .yamlfile import read_source
+
+
+def load_arxiv_store(root: Path) -> dict[str, ArxivMetadata]:
+    """The arXiv metadata that sync stored, by id."""
+    path = root / ARXIV_STORE
+    if not path.exists():
+        return {}
+    text = read_source(path)
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        raise InputError(f"damaged JSON ({error}); restore it or run sync --refresh",
+                         path) from None
+    if not isinstance(data, dict):
+        raise InputError("damaged: not a mapping of arXiv ids; restore it or run sync "
+                         "--refresh", path, 1)
+    return {arxiv_id: _checked_metadata(arxiv_id, item, path) for arxiv_id, item in data.items()}
+
+
+def _checked_metadata(arxiv_id: str, item: Any, path: Path) -> ArxivMetadata:
+    try:
+        return _metadata(arxiv_id, item)
+    except KeyError as error:
+        problem = f"has no field {error}"
+    except (ValueError, TypeError, AttributeError) as error:
+        problem = f"is damaged ({error})"
+    raise InputError(f"stored metadata of {arxiv_id} {problem}; restore it or run sync "
+                     "--refresh", path)
+
+
+def _metadata(arxiv_id: str, item: dict[str, Any]) -> ArxivMetadata:
+    return ArxivMetadata(
+        id=arxiv_id,
+        version=int(item["version"]),
+        title=str(item["title"]),
+        authors=tuple(str(a) for a in item["authors"]),
+        published=str(item["published"]),
+        updated=str(item["updated"]),
+        primary_category=item.get("primary_category"),
+        doi=item.get("doi"),
+        journal_ref=item.get("journal_ref"),
+        comment=item.get("comment"),
+    )
+
+
+def render_arxiv_store(store: Mapping[str, ArxivMetadata]) -> str:
+    """The JSON text of the arXiv store: sorted by id, fixed field order, no run timestamps."""
+    data = {arxiv_id: _metadata_dict(store[arxiv_id]) for arxiv_id in sorted(store)}
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def _metadata_dict(meta: ArxivMetadata) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "version": meta.version,
+        "title": meta.title,
+        "authors": list(meta.authors),
+        "published": meta.published,
+        "updated": meta.updated,
+    }
+    optional = {"primary_category": meta.primary_category, "doi": meta.doi,
+                "journal_ref": meta.journal_ref, "comment": meta.comment}
+    item.update({name: value for name, value in optional.items() if value})
+    return item
+
+

@@ -1,0 +1,70 @@
+"""Loading a whole repository into a ``Repository`` value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..bibtex.handrecords import parse_hand_records
+from ..errors import EntryError, InputError
+from ..model import Entry, EntryProblem, HandRecord, Repository, Section
+from . import ENTRIES, RECORDS_FILE, TERMS_FILE
+from .arxivdata import load_arxiv_store
+from .entries import check_section_folders, entry_paths, load_entry, load_list_config
+from .yamlfile import read_source
+
+
+def load_repository(root: Path) -> Repository:
+    """Read entries, sections, hand records, terms and stored arXiv metadata of a repository.
+
+    An entry file that cannot be read is left out and kept as a problem; anything else that
+    cannot be read raises ``InputError``.
+    """
+    config = load_list_config(root)
+    check_section_folders(root, config.sections)
+    entries, problems = _load_entries(entry_paths(root, config.sections))
+    return Repository(
+        root=root,
+        sections=config.sections,
+        entries=entries,
+        arxiv=load_arxiv_store(root),
+        hand=load_hand_records(root),
+        terms=load_terms(root),
+        survey=config.survey,
+        keep=config.keep,
+        problems=problems,
+    )
+
+
+def _load_entries(
+    paths: list[tuple[Section, Path]],
+) -> tuple[tuple[Entry, ...], tuple[EntryProblem, ...]]:
+    entries: list[Entry] = []
+    problems: list[EntryProblem] = []
+    for section, path in paths:
+        try:
+            entries.append(load_entry(path, section))
+        except InputError as error:
+            code = error.code if isinstance(error, EntryError) else "invalid-entry"
+            problems.append(EntryProblem(code, error.path or path, error.line,
+                                         error.message, error.column))
+    return tuple(entries), tuple(problems)
+
+
+def load_terms(root: Path) -> tuple[str, ...]:
+    """The protected terms of entries/terms.txt, one a line, '#' starting a comment."""
+    path = root / ENTRIES / TERMS_FILE
+    if not path.exists():
+        return ()
+    text = read_source(path)
+    terms = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return tuple(term for term in terms if term)
+
+
+def load_hand_records(root: Path) -> dict[str, HandRecord]:
+    """The hand-maintained records of entries/records.bib, by key."""
+    path = root / ENTRIES / RECORDS_FILE
+    if not path.exists():
+        return {}
+    return parse_hand_records(read_source(path), path)
+
+
