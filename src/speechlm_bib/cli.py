@@ -19,6 +19,8 @@ from .errors import SpeechlmBibError
 from .render.citation import CITE_FORMATS
 from .render.exports import FORMATS as EXPORT_FORMATS
 from .render.report import FORMATS as REPORT_FORMATS
+from .render.report import RENDERERS as REPORTS
+from .render.report import exit_status
 from .sources.arxiv import FetchSettings
 from .store import find_root
 from .store.files import LOCK_WAIT, write_if_changed
@@ -158,11 +160,10 @@ def build(settings: Settings, check: bool) -> None:
 @click.pass_obj
 def check(settings: Settings, papers: tuple[Path, ...], output: str, strict: bool) -> None:
     """Check the repository and, for each PAPER (.tex, .aux or folder), its citations."""
-    from .render.report import RENDERERS, exit_status
     from .services import run_check  # the core loads when a command runs, not for --help
 
     findings = run_check(settings.find_root(), papers)
-    click.echo(RENDERERS[output](findings), nl=False)
+    click.echo(REPORTS[output](findings), nl=False)
     raise click.exceptions.Exit(exit_status(findings, strict))
 
 

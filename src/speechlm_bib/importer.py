@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bibtexparser.entrypoint import parse_string
+
 from .bibtex.latex import math_to_text, to_text
 from .errors import InputError
 from .ids import arxiv_id_of_url, arxiv_url, clean_url
@@ -210,8 +212,6 @@ def _unique(slug: str, used: set[str]) -> str:
 
 def survey_citation(markdown: str, path: Path) -> dict[str, Any] | None:
     """The survey's own entry, from the first BibTeX block of the README, if there is one."""
-    from bibtexparser.entrypoint import parse_string  # the writer's half is imported at start
-
     match = re.search(r"```[a-z]*\n(\s*@.*?)```", markdown, re.DOTALL)
     if match is None:
         return None

@@ -14,6 +14,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from bibtexparser.entrypoint import parse_string
+from bibtexparser.model import ImplicitComment, ParsingFailedBlock, Preamble, String
+
 from ..errors import InputError
 from ..keys import is_valid_key
 from ..model import HandRecord
@@ -46,8 +49,6 @@ def parse_hand_records(text: str, path: Path) -> dict[str, HandRecord]:
 
 
 def _parse(text: str, path: Path) -> Any:
-    from bibtexparser.entrypoint import parse_string
-
     try:
         return parse_string(text, parse_stack=[])
     except Exception as error:  # the parser gives up on some inputs with any exception
@@ -56,8 +57,6 @@ def _parse(text: str, path: Path) -> Any:
 
 
 def _check_block(block: Any, path: Path) -> None:
-    from bibtexparser.model import ImplicitComment, ParsingFailedBlock, Preamble, String
-
     line = (block.start_line or 0) + 1
     if isinstance(block, ParsingFailedBlock):
         raise InputError(f"broken BibTeX: {_failure(block)}", path, line)

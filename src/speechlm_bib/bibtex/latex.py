@@ -78,6 +78,7 @@ _LATEX_TABLE = _LatexTable({codepoint: str(latex) for codepoint, latex in _CORRE
 
 @functools.cache
 def _encoder() -> Any:
+    # Built on first use: plain ASCII values, most of them, never need the encoder.
     from pylatexenc.latexencode import UnicodeToLatexEncoder
 
     return UnicodeToLatexEncoder(
@@ -189,6 +190,7 @@ def to_text(value: str) -> str:
 
 @functools.cache
 def _decoder() -> Any:
+    # Built on first use, as the encoder: plain values never need it.
     from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
     # escape() writes ^ as \textasciicircum{} and · as \textperiodcentered; pylatexenc
@@ -220,6 +222,7 @@ def math_to_text(value: str) -> str:
 
 @functools.cache
 def _math_decoder() -> Any:
+    # Only import decodes math in table cells.
     from pylatexenc.latex2text import LatexNodes2Text
 
     return LatexNodes2Text(math_mode="text")

@@ -13,7 +13,6 @@ from itertools import groupby
 from ..model import Finding
 
 SCHEMA_VERSION = 1
-FORMATS = ("text", "json", "github")
 _GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
 
@@ -106,3 +105,4 @@ RENDERERS: dict[str, Callable[[Sequence[Finding]], str]] = {
     "text": render_text, "json": render_json, "github": render_github,
 }
 """The renderer of each output format."""
+FORMATS = tuple(RENDERERS)

@@ -8,6 +8,7 @@ guessed.
 
 from __future__ import annotations
 
+import email.utils
 import logging
 import re
 import time
@@ -96,7 +97,7 @@ class _Source:
     """An arxiv client with a timeout, a view of each response, and a retry policy."""
 
     def __init__(self, settings: FetchSettings) -> None:
-        import arxiv
+        import arxiv  # the client and requests load only when arXiv is asked
 
         self.settings = settings
         self.requests = 0
@@ -107,7 +108,7 @@ class _Source:
         self.client._session = self._session()
 
     def _session(self) -> Any:
-        import requests
+        import requests  # as arxiv above
 
         session = requests.Session()
         session.hooks["response"].append(self._saw)
@@ -163,7 +164,7 @@ class _Source:
                 self._give_up(half, error[0], result)
 
     def _try(self, batch: list[str], result: FetchResult) -> tuple[str, bool] | None:
-        import arxiv
+        import arxiv  # as in __init__
         import requests
 
         self.responses = []
@@ -212,8 +213,6 @@ class _Source:
 
 def _retry_after(response: Any) -> float | None:
     """Seconds from a Retry-After header (a number or an HTTP date), if there is one."""
-    import email.utils
-
     value = None if response is None else response.headers.get("Retry-After")
     if not value:
         return None
