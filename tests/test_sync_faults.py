@@ -272,10 +272,10 @@ def test_add_during_an_outage_writes_nothing(
     before = tree_bytes(survey_repo)
     fast.inject(fault, fault)
 
-    result = run("add", "2106.07447", "--section", "datasets", root=survey_repo)
+    result = run("add", "2407.18961", "--section", "datasets", root=survey_repo)
 
     assert result.exit_code == 1
-    assert result.stderr.startswith("speechlm-bib: error: arXiv 2106.07447: ")
+    assert result.stderr.startswith("speechlm-bib: error: arXiv 2407.18961: ")
     assert result.stderr.endswith("; nothing was written\n")
     assert tree_bytes(survey_repo) == before
 

@@ -1,4 +1,4 @@
-"""The ``speechlm-bib`` command: thin wrappers that load, call the core, write and report."""
+"""The ``speechlm-bib`` command: thin wrappers that parse options, call a service and report."""
 
 from __future__ import annotations
 
@@ -10,20 +10,23 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from . import settings as env
-from .errors import SpeechlmBibError
+from .errors import RepositoryError, SpeechlmBibError
 from .render.citation import CITE_FORMATS
 from .render.exports import FORMATS as EXPORT_FORMATS
 from .render.report import FORMATS as REPORT_FORMATS
 from .render.report import RENDERERS as REPORTS
 from .render.report import exit_status
 from .sources.arxiv import FetchSettings
-from .store import find_root
-from .store.files import LOCK_WAIT, write_if_changed
+from .store import ENTRIES, LIST_FILE, find_root
+from .store.files import LOCK_WAIT
+
+F = TypeVar("F", bound=Callable[..., Any])
+CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,11 +36,20 @@ class Settings:
     The ``SPEECHLM_BIB_*`` settings are read here, once, by the commands that use them.
     """
 
-    root: Path | None
+    root: Path | None = None
 
     def find_root(self) -> Path:
-        """The repository to work on."""
-        return self.root.resolve() if self.root else find_root(Path.cwd())
+        """The repository to work on: --root, checked, else the nearest one above here."""
+        if self.root is None:
+            return find_root(Path.cwd())
+        root = self.root.resolve()
+        if not root.is_dir():
+            raise RepositoryError("--root: no such directory", root)
+        if not (root / ENTRIES).is_dir():
+            hint = (f"; give the repository holding it: --root {root.parent}"
+                    if (root / LIST_FILE).is_file() else "")
+            raise RepositoryError(f"--root: no {ENTRIES}/ folder here{hint}", root)
+        return root
 
     @property
     def lock_wait(self) -> float:
@@ -72,55 +84,105 @@ class _Group(click.Group):
             ctx.exit(130)
 
 
-@click.group(cls=_Group)
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path),
-              help="Repository to work on (default: the nearest parent holding entries/).")
-@click.option("-v", "--verbose", is_flag=True, help="Log what is being done.")
+def _set_root(ctx: click.Context, _: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        ctx.obj = Settings(value)
+
+
+def _set_verbose(ctx: click.Context, _: click.Parameter, value: bool) -> None:
+    # ctx.meta is shared by the group and the command: -v before or after the command counts.
+    verbose = ctx.meta["speechlm_bib.verbose"] = value or ctx.meta.get("speechlm_bib.verbose",
+                                                                       False)
+    level = logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="speechlm-bib: %(message)s", force=True)
+    # speechlm-bib reports broken BibTeX and cut-off arXiv pages itself, in one line each.
+    for library in ("bibtexparser", "arxiv"):
+        logging.getLogger(library).setLevel(logging.INFO if verbose else logging.CRITICAL)
+
+
+def _global_options(function: F) -> F:
+    """--root and -v, accepted before the command name and after it alike."""
+    root = click.option("--root", type=click.Path(file_okay=False, path_type=Path),
+                        expose_value=False, callback=_set_root, metavar="DIR",
+                        help="Repository to work on (default: the nearest parent holding "
+                             "entries/).")
+    verbose = click.option("-v", "--verbose", is_flag=True, expose_value=False,
+                           callback=_set_verbose, help="Log what is being done.")
+    return root(verbose(function))
+
+
+def _command(name: str | None = None, example: str = "") -> Callable[[F], F]:
+    """A subcommand with -h, the global options and a one-line example under its help."""
+    def decorate(function: F) -> F:
+        epilog = f"\b\nExample:\n  {example}" if example else None
+        command = cli.command(name, context_settings=CONTEXT, epilog=epilog)
+        return command(_global_options(click.pass_obj(function)))  # type: ignore[return-value]
+    return decorate
+
+
+@click.group(cls=_Group, context_settings=CONTEXT)
+@_global_options
 @click.version_option(package_name="speechlm-bib")
 @click.pass_context
-def cli(ctx: click.Context, root: Path | None, verbose: bool) -> None:
+def cli(ctx: click.Context) -> None:
     """Keep a survey's list, its BibTeX records and references.bib in one place."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="speechlm-bib: %(message)s")
-    # speechlm-bib reports broken BibTeX itself, as one line naming file and line.
-    logging.getLogger("bibtexparser").setLevel(logging.INFO if verbose else logging.CRITICAL)
-    ctx.obj = Settings(root)
+    if ctx.obj is None:
+        ctx.obj = Settings()
 
 
-@cli.command("import")
+@_command("import", "speechlm-bib import README.md")
 @click.argument("markdown", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.pass_obj
 def import_command(settings: Settings, markdown: Path) -> None:
-    """Create entries/ from an awesome-list README: one section per table, one entry a row."""
+    """Create entries/ from an awesome-list README.
+
+    Every table with links becomes a section, every row an entry; the README's citation
+    block becomes the survey's entry.
+    """
     from .services import run_import  # the core loads when a command runs, not for --help
 
     root = (settings.root or Path.cwd()).resolve()
     written = run_import(root, markdown, settings.lock_wait)
-    click.echo(f"imported {written} entries into {root / 'entries'}")
+    click.echo(f"imported {_count(written, 'entry', 'entries')} into {root / ENTRIES}")
 
 
-@cli.command()
-@click.argument("id_or_url")
-@click.option("--section", required=True, help="The section (folder under entries/) to add to.")
-@click.option("--name", help="The name the row shows (model, dataset or benchmark).")
-@click.pass_obj
-def add(settings: Settings, id_or_url: str, section: str, name: str | None) -> None:
-    """Add an entry for an arXiv paper, given by id or URL, fetching its metadata."""
+@_command(example="speechlm-bib add 2410.00037 --section models --name Moshi")
+@click.argument("id_or_url", metavar="ID_OR_URL")
+@click.option("--section", required=True, metavar="SECTION",
+              help="The section (folder under entries/) to add to.")
+@click.option("--name", metavar="NAME",
+              help="The name the row shows (default: the name the title gives the work).")
+@click.option("--first", "position", flag_value="first",
+              help="Put the row first in its section.")
+@click.option("--last", "position", flag_value="last", help="Put the row last in its section.")
+@click.option("--after", metavar="KEY", help="Put the row after the row citing KEY.")
+def add(settings: Settings, id_or_url: str, section: str, name: str | None,
+        position: str | None, after: str | None) -> None:
+    """Add an entry for an arXiv paper.
+
+    The paper is given by its id or URL; its metadata is fetched unless it is stored
+    already. Without --first, --last or --after the row goes where the section's order
+    puts a new paper: first in a list kept newest first, else last.
+    """
+    from .placement import Placement
     from .services import run_add  # the core loads when a command runs, not for --help
 
+    placement = Placement(position, after)
     path, key = run_add(settings.find_root(), id_or_url, section, name, settings.arxiv,
-                        settings.lock_wait)
+                        settings.lock_wait, placement)
     click.echo(f"added {path} as {key}")
 
 
-@cli.command()
+@_command(example="speechlm-bib sync --only defossez2024moshi")
 @click.option("--refresh", is_flag=True, help="Fetch again what is stored already.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--only", "only", multiple=True, metavar="KEY",
               help="Sync only the entries with this key or arXiv id (repeatable).")
-@click.pass_obj
 def sync(settings: Settings, refresh: bool, dry_run: bool, only: tuple[str, ...]) -> None:
-    """Fetch arXiv metadata for the entries, store it, and build."""
+    """Fetch arXiv metadata, store it and build.
+
+    Only ids without stored metadata are fetched (all of them with --refresh); new keys
+    are pinned in their entries and the generated files rebuilt.
+    """
     from .services import run_sync  # the core loads when a command runs, not for --help
 
     outcome = run_sync(settings.find_root(), settings.arxiv, refresh=refresh, dry_run=dry_run,
@@ -135,12 +197,14 @@ def sync(settings: Settings, refresh: bool, dry_run: bool, only: tuple[str, ...]
         raise click.exceptions.Exit(1)
 
 
-@cli.command()
+@_command(example="speechlm-bib build --check")
 @click.option("--check", is_flag=True,
               help="Write nothing; exit 1 naming the generated files that are out of date.")
-@click.pass_obj
 def build(settings: Settings, check: bool) -> None:
-    """Regenerate references.bib and the other generated files, offline."""
+    """Regenerate references.bib and the other generated files.
+
+    Works offline, from entries/ and the stored metadata; writes only what changed.
+    """
     from .services import run_build  # the core loads when a command runs, not for --help
 
     root = settings.find_root()
@@ -152,19 +216,122 @@ def build(settings: Settings, check: bool) -> None:
     click.echo(f"{'up to date' if check else 'wrote ' + names if paths else 'nothing to write'}")
 
 
-@cli.command()
-@click.argument("papers", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@_command(example="speechlm-bib check --strict paper/main.tex")
+@click.argument("papers", nargs=-1, metavar="[PAPER]...",
+                type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "output", type=click.Choice(REPORT_FORMATS),
               default="text", show_default=True, help="How to report the findings.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
-@click.pass_obj
 def check(settings: Settings, papers: tuple[Path, ...], output: str, strict: bool) -> None:
-    """Check the repository and, for each PAPER (.tex, .aux or folder), its citations."""
+    """Check the repository and the citations of LaTeX papers.
+
+    Each PAPER is a .tex file, an .aux file or a folder of .tex files.
+    """
     from .services import run_check  # the core loads when a command runs, not for --help
 
     findings = run_check(settings.find_root(), papers)
     click.echo(REPORTS[output](findings), nl=False)
     raise click.exceptions.Exit(exit_status(findings, strict))
+
+
+@_command(example="speechlm-bib cite --format biblatex")
+@click.option("--format", "fmt", type=click.Choice(CITE_FORMATS),
+              default="bibtex", show_default=True, help="The form of the citation.")
+def cite(settings: Settings, fmt: str) -> None:
+    """Print the survey's own citation.
+
+    Its published version where there is one, as BibTeX, biblatex, CSL-JSON, text or
+    Markdown.
+    """
+    from .services import run_cite  # the core loads when a command runs, not for --help
+
+    click.echo(run_cite(settings.find_root(), fmt), nl=False)
+
+
+@_command(example="speechlm-bib export --tex paper/main.tex -o paper/refs.bib")
+@click.option("--key", "keys", multiple=True, metavar="KEY",
+              help="Export this record (repeatable; commas separate several).")
+@click.option("--section", "sections", multiple=True, metavar="SECTION",
+              help="Export the records of this section (repeatable).")
+@click.option("--aux", multiple=True, metavar="FILE",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Export what this .aux file cites (repeatable).")
+@click.option("--tex", multiple=True, metavar="PATH",
+              type=click.Path(exists=True, path_type=Path),
+              help="Export what this .tex file, or folder of them, cites (repeatable).")
+@click.option("--format", "fmt", default="bibtex", show_default=True,
+              type=click.Choice(EXPORT_FORMATS), help="The form of the records.")
+@click.option("-o", "--output", metavar="FILE", type=click.Path(path_type=Path),
+              help="Write to this file instead of stdout ('-' for stdout).")
+def export(settings: Settings, keys: tuple[str, ...], sections: tuple[str, ...],
+           aux: tuple[Path, ...], tex: tuple[Path, ...], fmt: str,
+           output: Path | None) -> None:
+    """Export the bibliography or a part of it.
+
+    Without a choice every record; otherwise the union of the chosen keys, sections and
+    what the papers cite (--aux and --tex combine).
+    """
+    from .services import run_export  # the core loads when a command runs, not for --help
+
+    root = settings.find_root()
+    text, count = run_export(root, fmt, keys, sections, (*aux, *tex))
+    _output(root, text, output, f"wrote {_count(count, 'record')} to {output}")
+
+
+@_command("latex-table", example="speechlm-bib latex-table datasets -o tables/datasets.tex")
+@click.argument("section", metavar="SECTION")
+@click.option("-o", "--output", metavar="FILE", type=click.Path(path_type=Path),
+              help="Write to this file instead of stdout ('-' for stdout).")
+def latex_table(settings: Settings, section: str, output: Path | None) -> None:
+    r"""Write a section as a LaTeX table with \cite keys.
+
+    A booktabs table (a longtable when long) whose columns fit the line width.
+    """
+    from .services import run_latex_table  # the core loads when a command runs
+
+    root = settings.find_root()
+    _output(root, run_latex_table(root, section), output, f"wrote {output}")
+
+
+@_command(example="speechlm-bib rename defossez2024moshi moshi --tex paper/")
+@click.argument("old", metavar="OLD")
+@click.argument("new", metavar="NEW")
+@click.option("--tex", multiple=True, metavar="PATH",
+              type=click.Path(exists=True, path_type=Path),
+              help="Rewrite the citations in this .tex file or folder (repeatable).")
+def rename(settings: Settings, old: str, new: str, tex: tuple[Path, ...]) -> None:
+    """Rename a citation key everywhere it is used.
+
+    In its entries, entries/records.bib, the generated files, the acknowledgements that
+    name it and the given LaTeX sources.
+    """
+    from .services import run_rename  # the core loads when a command runs, not for --help
+
+    result = run_rename(settings.find_root(), old, new, tex, settings.lock_wait)
+    for line in result.lines:
+        click.echo(line)
+    for warning in result.warnings:
+        click.echo(f"speechlm-bib: warning: {warning}", err=True)
+
+
+def _output(root: Path, text: str, output: Path | None, done: str) -> None:
+    """Print text, or write it to the output file and say so on stderr."""
+    from .services import write_output  # loaded with the command that called this
+
+    if output is None or str(output) == "-":
+        click.echo(text, nl=False)
+        return
+    write_output(root, output, text)
+    click.echo(done, err=True)
+
+
+def _count(number: int, singular: str, plural: str | None = None) -> str:
+    """A count with its noun in the right number.
+
+    >>> _count(1, "record"), _count(2, "entry", "entries")
+    ('1 record', '2 entries')
+    """
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
 
 
 def main() -> None:
@@ -173,73 +340,3 @@ def main() -> None:
     # (as mypy does), so that large repositories are not rescanned again and again.
     gc.set_threshold(200_000, 30, 30)
     cli(prog_name="speechlm-bib")
-
-
-@cli.command()
-@click.option("--format", "fmt", type=click.Choice(CITE_FORMATS),
-              default="bibtex", show_default=True, help="The form of the citation.")
-@click.pass_obj
-def cite(settings: Settings, fmt: str) -> None:
-    """Print the survey's own citation (its published version where there is one)."""
-    from .services import run_cite  # the core loads when a command runs, not for --help
-
-    click.echo(run_cite(settings.find_root(), fmt), nl=False)
-
-
-@cli.command()
-@click.option("--key", "keys", multiple=True, metavar="KEY",
-              help="Export this record (repeatable; commas separate several).")
-@click.option("--section", "sections", multiple=True, metavar="SECTION",
-              help="Export the records of this section (repeatable).")
-@click.option("--aux", multiple=True, type=click.Path(exists=True, dir_okay=False,
-              path_type=Path), help="Export what this .aux file cites (repeatable).")
-@click.option("--tex", multiple=True, type=click.Path(exists=True, path_type=Path),
-              help="Export what this .tex file, or folder of them, cites (repeatable).")
-@click.option("--format", "fmt", default="bibtex", show_default=True,
-              type=click.Choice(EXPORT_FORMATS))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of stdout.")
-@click.pass_obj
-def export(settings: Settings, keys: tuple[str, ...], sections: tuple[str, ...],
-           aux: tuple[Path, ...], tex: tuple[Path, ...], fmt: str,
-           output: Path | None) -> None:
-    """Export the bibliography, or the chosen keys, sections or a paper's citations."""
-    from .services import run_export  # the core loads when a command runs, not for --help
-
-    text, count = run_export(settings.find_root(), fmt, keys, sections, (*aux, *tex))
-    _output(text, output, f"wrote {count} records to {output}")
-
-
-@cli.command("latex-table")
-@click.argument("section")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of stdout.")
-@click.pass_obj
-def latex_table(settings: Settings, section: str, output: Path | None) -> None:
-    r"""Write a section's entries as a LaTeX table (booktabs) with \cite keys."""
-    from .services import run_latex_table  # the core loads when a command runs, not for --help
-
-    _output(run_latex_table(settings.find_root(), section), output, f"wrote {output}")
-
-
-def _output(text: str, output: Path | None, done: str) -> None:
-    """Print text, or write it to the output file and say so on stderr."""
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    write_if_changed(output, text)
-    click.echo(done, err=True)
-
-
-@cli.command()
-@click.argument("old")
-@click.argument("new")
-@click.option("--tex", multiple=True, type=click.Path(exists=True, path_type=Path),
-              help="Rewrite the citations in this .tex file or folder (repeatable).")
-@click.pass_obj
-def rename(settings: Settings, old: str, new: str, tex: tuple[Path, ...]) -> None:
-    """Rename a citation key in the entries, references.bib and LaTeX sources."""
-    from .services import run_rename  # the core loads when a command runs, not for --help
-
-    for line in run_rename(settings.find_root(), old, new, tex, settings.lock_wait):
-        click.echo(line)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -154,3 +155,29 @@ def clean_url(url: str) -> str:
     fragment = "" if parts.fragment == "rd" else parts.fragment
     query_text = urlencode(query, safe="=")
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query_text, fragment))
+
+
+def identifier_problems(fields: Mapping[str, str]) -> Iterator[tuple[str, str, str]]:
+    """The malformed identifiers of a record's fields: (finding code, field, message).
+
+    >>> list(identifier_problems({"doi": "https://doi.org/10.1/x", "url": "www.x.org"}))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [('bad-doi', 'doi', "'https://doi.org/10.1/x' is not a DOI (give the bare DOI, 10.xxxx/...)"),
+     ('bad-url', 'url', "'www.x.org' is not an http(s) URL")]
+    """
+    eprint, doi, url = fields.get("eprint"), fields.get("doi"), fields.get("url")
+    prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "arXiv").lower()
+    if eprint is not None and prefix == "arxiv" and not _is_arxiv_id(eprint):
+        yield "bad-arxiv-id", "eprint", f"eprint '{eprint}' is not an arXiv id"
+    if doi is not None and not is_doi(doi):
+        hint = " (give the bare DOI, 10.xxxx/...)" if "10." in doi else ""
+        yield "bad-doi", "doi", f"'{doi}' is not a DOI{hint}"
+    if url is not None and not is_web_url(url):
+        yield "bad-url", "url", f"'{url}' is not an http(s) URL"
+
+
+def _is_arxiv_id(text: str) -> bool:
+    try:
+        return str(parse_arxiv_id(text)) == text.strip()
+    except ValueError:
+        return False

@@ -231,14 +231,29 @@ def survey_citation(markdown: str, path: Path) -> dict[str, Any] | None:
     return entry
 
 
-def entry_file_name(position: int, row: dict[str, Any]) -> str:
-    """The file name of an imported row: its position (in tens) and a slug of its name.
+def entry_file_name(number: str, row: dict[str, Any]) -> str:
+    """The file name of a row: the number that orders it and a slug of its name.
 
-    >>> entry_file_name(3, {"name": "Qwen2.5-Omni"})
+    >>> entry_file_name("030", {"name": "Qwen2.5-Omni"})
     '030-qwen2-5-omni.yaml'
     """
     label = row.get("name") or row.get("title") or row.get("key") or "entry"
-    return f"{position * 10:03d}-{_slug(str(label))[:40].strip('-')}.yaml"
+    return f"{number}-{_slug(str(label))[:40].strip('-')}.yaml"
+
+
+def _number(position: int) -> str:
+    """The file number of the row at a position: in tens, so rows fit in between."""
+    return f"{position * 10:03d}"
+
+
+def work_name(title: str) -> str:
+    """The name a title gives its work: the label before a colon, else the whole title.
+
+    >>> work_name("Moshi: a speech-text foundation model"), work_name("Textless Speech")
+    ('Moshi', 'Textless Speech')
+    """
+    label, colon, _ = title.partition(":")
+    return label.strip() if colon and 0 < len(label.split()) <= 4 else title
 
 
 def plan_import(markdown: str, source: Path, root: Path) -> dict[Path, str]:
@@ -251,10 +266,11 @@ def plan_import(markdown: str, source: Path, root: Path) -> dict[Path, str]:
     survey = survey_citation(markdown, source)
     if survey is not None:
         config.append(Section("survey", "Citation", ()))
-        files[root / "entries" / "survey" / entry_file_name(1, survey)] = render_entry(survey)
+        path = root / "entries" / "survey" / entry_file_name(_number(1), survey)
+        files[path] = render_entry(survey)
     for section in sections:
         for position, row in enumerate(section.rows, start=1):
-            files[root / "entries" / section.id / entry_file_name(position, row)] = \
+            files[root / "entries" / section.id / entry_file_name(_number(position), row)] = \
                 render_entry(row)
     files[root / "entries" / "list.yaml"] = render_list_config(
         config, survey["key"] if survey else None)

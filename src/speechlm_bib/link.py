@@ -120,7 +120,7 @@ def _work(key: str, entries: tuple[Entry, ...], repo: Repository) -> _Work:
     arxiv_id = ids[0] if ids else None
     meta = repo.arxiv.get(arxiv_id) if arxiv_id else None
     if arxiv_id and meta is None:
-        logger.warning("%s: arXiv %s has no stored metadata; run sync", key, arxiv_id)
+        logger.info("%s: arXiv %s has no stored metadata; run sync", key, arxiv_id)
     return _Work(key, entries, arxiv_id, meta, repo.hand.get(key))
 
 

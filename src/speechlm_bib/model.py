@@ -105,10 +105,16 @@ class HandRecord:
     type: str
     fields: tuple[tuple[str, str], ...]
     line: int
+    lines: tuple[tuple[str, int], ...] = ()
+    """The line each field starts on."""
 
     def get(self, name: str) -> str | None:
         """The raw value of a field, or None."""
         return dict(self.fields).get(name.lower())
+
+    def line_of(self, name: str) -> int:
+        """The line a field starts on (the record's first line when unknown)."""
+        return dict(self.lines).get(name.lower(), self.line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,18 +158,23 @@ class Repository:
     survey: str | None = None
     keep: Mapping[str, int] = field(default_factory=dict)
     """Keys of records kept although no entry cites them, with their line in list.yaml."""
-    problems: tuple[EntryProblem, ...] = ()
+    problems: tuple[Problem, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
-class EntryProblem:
-    """An entry file that cannot be read, with the finding code of what is wrong."""
+class Problem:
+    """Input that cannot be used as it is, with the finding code of what is wrong.
+
+    An entry file that cannot be read, or a malformed identifier in a hand record.
+    """
 
     code: str
     path: Path
     line: int | None
     message: str
     column: int | None = None
+    key: str | None = None
+    about: str = ""
 
 
 ARXIV, HAND = "arxiv", "hand"
@@ -233,7 +244,7 @@ class Library:
     arxiv: Mapping[str, ArxivMetadata] = field(default_factory=dict)
     survey: str | None = None
     keep: Mapping[str, int] = field(default_factory=dict)
-    problems: tuple[EntryProblem, ...] = ()
+    problems: tuple[Problem, ...] = ()
     list_path: Path = Path("entries/list.yaml")
     records_path: Path = Path("entries/records.bib")
     by_key: Mapping[str, Record] = field(default_factory=dict)

@@ -9,13 +9,13 @@ rename, from which the caller regenerates the generated files.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import InputError
 from .keys import is_valid_key
-from .model import Entry, Library, Repository
+from .model import Entry, Finding, Library, Repository
 from .store.plan import pin_key
 from .tex.scan import CitedKeys
 
@@ -41,20 +41,43 @@ class Rename:
     repository: Repository
 
 
-def sources_to_edit(library: Library, old: str) -> list[Path]:
-    """The files of the repository whose text a rename of ``old`` edits."""
-    paths = [row.entry.path for row in library.rows if row.key == old]
+def sources_to_edit(library: Library, old: str, moved: Mapping[str, str]) -> list[Path]:
+    """The files of the repository whose text a rename of ``old`` edits.
+
+    ``moved`` maps the fingerprints of acknowledged findings to their fingerprints after
+    the rename: the entries acknowledging them are edited too.
+    """
+    paths = [row.entry.path for row in library.rows
+             if row.key == old or any(a.about in moved for a in row.entry.acknowledge)]
     record = library.record(old)
     return paths + ([library.records_path] if record and record.hand else [])
 
 
+def moved_fingerprints(findings: Iterable[Finding], old: str, new: str) -> dict[str, str]:
+    """The fingerprint each finding about ``old`` will have once the key is ``new``.
+
+    A fingerprint hashes a finding's code, key and data; the data names keys as words.
+    """
+    moved = {}
+    for found in findings:
+        words = found.about.split(" ")
+        if found.key != old and old not in words:
+            continue
+        renamed = replace(found, key=new if found.key == old else found.key,
+                          about=" ".join(new if word == old else word for word in words))
+        moved[found.fingerprint] = renamed.fingerprint
+    return moved
+
+
 def plan_rename(repo: Repository, library: Library, old: str, new: str,
                 texts: Mapping[Path, str], cited: CitedKeys | None = None,
-                tex: Mapping[Path, bytes] | None = None) -> Rename:
+                tex: Mapping[Path, bytes] | None = None,
+                moved: Mapping[str, str] | None = None) -> Rename:
     """Work out a rename; ``InputError`` if old is unknown or new is invalid or taken.
 
     ``texts`` holds the text of every file ``sources_to_edit`` names; ``cited`` the
-    citations of the LaTeX sources to rewrite and ``tex`` their bytes.
+    citations of the LaTeX sources to rewrite and ``tex`` their bytes; ``moved`` the
+    fingerprints of acknowledged findings to rewrite.
     """
     keys = {row.entry.path: row.key for row in library.rows if row.key}
     _check_names(old, new, set(keys.values()) | set(repo.hand), library)
@@ -62,10 +85,10 @@ def plan_rename(repo: Repository, library: Library, old: str, new: str,
     changes: list[Change] = []
     entries = []
     for entry in repo.entries:
-        if keys.get(entry.path) == old:
-            sources[entry.path], line = _rename_in_entry(entry, texts[entry.path], old, new)
-            changes.append(Change(entry.path, line, old, new))
-            entry = replace(entry, key=new)
+        if entry.path in texts:
+            entry, sources[entry.path], edits = _rename_entry(
+                entry, texts[entry.path], keys.get(entry.path) == old, old, new, moved or {})
+            changes += edits
         entries.append(entry)
     hand = dict(repo.hand)
     if old in hand:
@@ -92,6 +115,35 @@ def _check_names(old: str, new: str, known: set[str], library: Library) -> None:
     if clash is not None or new == old:
         raise InputError(f"the key '{new}' is taken (by '{clash or old}'); "
                          "nothing was written", where)
+
+
+def _rename_entry(entry: Entry, text: str, cites: bool, old: str, new: str,
+                  moved: Mapping[str, str]) -> tuple[Entry, str, list[Change]]:
+    """An entry citing old, or acknowledging findings about it, as it will be and read."""
+    changes = []
+    if cites:
+        text, line = _rename_in_entry(entry, text, old, new)
+        changes.append(Change(entry.path, line, old, new))
+        entry = replace(entry, key=new)
+    acknowledgements = []
+    for acknowledgement in entry.acknowledge:
+        about = acknowledgement.about
+        if about is not None and about in moved:
+            fingerprint = moved[about]
+            text = _replace_about(text, entry, about, fingerprint)
+            acknowledgement = replace(acknowledgement, about=fingerprint)
+        acknowledgements.append(acknowledgement)
+    return replace(entry, acknowledge=tuple(acknowledgements)), text, changes
+
+
+def _replace_about(text: str, entry: Entry, old: str, new: str) -> str:
+    """The entry's text with one acknowledgement's fingerprint replaced."""
+    pattern = re.compile(r"(^\s*(?:-\s*)?about:\s*['\"]?)" + re.escape(old) + r"\b", re.M)
+    edited, count = pattern.subn(lambda m: m.group(1) + new, text, count=1)
+    if count != 1:
+        raise InputError(f"cannot find 'about: {old}' to update it; nothing was written",
+                         entry.path, entry.line_of("acknowledge"))
+    return edited
 
 
 def _rename_in_entry(entry: Entry, text: str, old: str, new: str) -> tuple[str, int]:

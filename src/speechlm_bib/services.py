@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from contextlib import AbstractContextManager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .checks import check_all
+from .checks import check_all, repository_findings
+from .checks.keys import scheme_deviation
 from .errors import FetchError, InputError
 from .ids import arxiv_url, parse_arxiv_id
-from .importer import entry_file_name, plan_import
+from .importer import entry_file_name, plan_import, work_name
 from .link import link, new_key
 from .model import ArxivMetadata, Finding, Library, Repository
-from .rename import plan_rename, sources_to_edit
+from .placement import Placement, place
+from .rename import moved_fingerprints, plan_rename, sources_to_edit
 from .render.citation import render_cff, render_citation, survey_record
 from .render.exports import RENDERERS
 from .render.latextable import render_latex_table
@@ -29,13 +31,13 @@ from .sources.arxiv import FetchResult, FetchSettings, fetch_metadata
 from .store import ARXIV_STORE, BIB_FILE, CFF_FILE, ENTRIES, LIST_FILE, README_FILE
 from .store.arxivdata import render_arxiv_store
 from .store.entries import parse_entry
-from .store.files import LOCK_WAIT, read_text, repository_lock
-from .store.newfiles import next_position, render_entry
+from .store.files import LOCK_WAIT, read_text, repository_lock, write_if_changed
+from .store.newfiles import render_entry
 from .store.plan import Plan, apply_plan
 from .store.repository import load_repository
 from .store.yamlfile import read_source
 from .sync import SyncOutcome, ids_to_fetch, keys_to_pin, merge, outcome, pinned_entries
-from .tex.scan import scan_paths
+from .tex.scan import CitedKeys, scan_paths
 
 ProgressBar = Callable[[str, int], AbstractContextManager[Callable[[int], None]]]
 """Draws a progress bar: given a label and a length, a context giving the advance function."""
@@ -139,8 +141,13 @@ def _fetch(ids: list[str], settings: FetchSettings,
 
 
 def run_add(root: Path, id_or_url: str, section: str, name: str | None,
-            settings: FetchSettings, lock_wait: float = LOCK_WAIT) -> tuple[Path, str]:
-    """Add an entry for an arXiv work, given by id or URL, to a section; its file and key."""
+            settings: FetchSettings, lock_wait: float = LOCK_WAIT,
+            placement: Placement | None = None) -> tuple[Path, str]:
+    """Add an entry for an arXiv work, given by id or URL, to a section; its file and key.
+
+    The work's stored metadata is used when there is some (another row may cite it);
+    otherwise it is fetched.
+    """
     try:
         arxiv_id = parse_arxiv_id(id_or_url).id
     except ValueError as error:
@@ -149,16 +156,17 @@ def run_add(root: Path, id_or_url: str, section: str, name: str | None,
         repo = load_repository(root)
         _require_complete(repo)
         _check_new(repo, arxiv_id, section)
-        meta = _fetch_one(arxiv_id, settings)
-        key = _key_for(link(repo), meta)
-        folder = root / ENTRIES / section
-        fields = {"key": key, "name": name, "url": arxiv_url(arxiv_id), "arxiv": arxiv_id}
-        path = folder / entry_file_name(next_position(folder), fields)
+        meta = repo.arxiv.get(arxiv_id) or _fetch_one(arxiv_id, settings)
+        library = link(repo)
+        fields = {"key": _key_for(library, meta), "name": name or work_name(meta.title),
+                  "url": arxiv_url(arxiv_id), "arxiv": arxiv_id}
+        number = place(library, section, placement or Placement())
+        path = root / ENTRIES / section / entry_file_name(number, fields)
         text = render_entry(fields)
         added = _with_entry(replace(repo, arxiv={**repo.arxiv, arxiv_id: meta}), path, text)
         apply_plan(Plan.of({path: text, root / ARXIV_STORE: render_arxiv_store(added.arxiv)},
                            generated_files(link(added))))
-        return path, key
+        return path, fields["key"]
 
 
 def _with_entry(repo: Repository, path: Path, text: str) -> Repository:
@@ -198,12 +206,38 @@ def _key_for(library: Library, meta: ArxivMetadata) -> str:
     return new_key(meta, {row.key for row in library.rows if row.key})
 
 
+PAPER_SUFFIXES = (".tex", ".ltx", ".aux")
+
+
+def scan_papers(paths: Collection[Path]) -> CitedKeys:
+    """The citations of LaTeX papers: .tex or .aux files, or folders of .tex files."""
+    for path in paths:
+        if not path.is_dir() and path.suffix.lower() not in PAPER_SUFFIXES:
+            what = f"a {path.suffix} file" if path.suffix else "a file without an extension"
+            raise InputError(f"{what} is no LaTeX paper: give a .tex file, an .aux file or a "
+                             "folder of .tex files", path)
+    return scan_paths(paths)
+
+
+def write_output(root: Path, path: Path, text: str) -> None:
+    """Write an export to a file of the user's, never over the repository's own files."""
+    target = path.resolve()
+    if not target.parent.is_dir():
+        raise InputError(f"no folder {target.parent}: create it first, or write elsewhere",
+                         path)
+    owned = {root / BIB_FILE, root / CFF_FILE, root / README_FILE, root / ARXIV_STORE}
+    if target in owned or (root / ENTRIES) in target.parents:
+        raise InputError("is one of the repository's own files (build or you maintain it); "
+                         "write the output elsewhere", path)
+    write_if_changed(path, text)
+
+
 def run_check(root: Path, papers: Collection[Path] = ()) -> list[Finding]:
     """Every finding on the repository and, when given, on LaTeX papers (.tex, .aux, folders)."""
     library = load_library(root, complete=False)
     # Files generated from a partly read repository would all look stale.
     stale = [] if library.problems else stale_files(generated_files(library))
-    return check_all(library, stale, scan_paths(papers) if papers else None)
+    return check_all(library, stale, scan_papers(papers) if papers else None)
 
 
 def run_cite(root: Path, fmt: str) -> str:
@@ -216,7 +250,7 @@ def run_export(root: Path, fmt: str, keys: Collection[str] = (),
                sources: Collection[Path] = ()) -> tuple[str, int]:
     """The chosen records (all without a choice) in a format; the text and the record count."""
     library = load_library(root)
-    cited = scan_paths(sources) if sources else None
+    cited = scan_papers(sources) if sources else None
     records = select_records(library, Selection(split_keys(keys), tuple(sections), cited))
     return RENDERERS[fmt](records), len(records)
 
@@ -226,25 +260,46 @@ def run_latex_table(root: Path, section: str) -> str:
     return render_latex_table(load_library(root), section)
 
 
+@dataclass(frozen=True, slots=True)
+class RenameResult:
+    """What a rename reports: one line per change and rebuilt file, and its warnings."""
+
+    lines: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
 def run_rename(root: Path, old: str, new: str, tex: Collection[Path] = (),
-               lock_wait: float = LOCK_WAIT) -> list[str]:
+               lock_wait: float = LOCK_WAIT) -> RenameResult:
     """Rename a key in the entries, records.bib, the generated files and LaTeX sources.
 
-    Returns one line per change (``FILE:LINE: old -> new``) and per rebuilt file.
+    Acknowledgements of findings about the key follow it; a new key that leaves the key
+    scheme is warned about.
     """
     with repository_lock(root, lock_wait):
         repo = load_repository(root)
         _require_complete(repo)
         library = link(repo)
-        texts = {path: read_source(path) for path in sources_to_edit(library, old)}
-        cited = scan_paths(tex) if tex else None
+        moved = moved_fingerprints(repository_findings(library), old, new)
+        texts = {path: read_source(path) for path in sources_to_edit(library, old, moved)}
+        cited = scan_papers(tex) if tex else None
         citing = {c.path for c in cited.citations if c.key == old} if cited else set()
         sources = {path: path.read_bytes() for path in citing}
-        rename = plan_rename(repo, library, old, new, texts, cited, sources)
-        written = apply_plan(Plan.of(rename.sources, generated_files(link(rename.repository))))
+        rename = plan_rename(repo, library, old, new, texts, cited, sources, moved)
+        renamed = link(rename.repository)
+        written = apply_plan(Plan.of(rename.sources, generated_files(renamed)))
     lines = [f"{_shown(c.path)}:{c.line}: {c.old} -> {c.new}" for c in rename.changes]
     rebuilt = [p for p in written if p not in rename.sources]
-    return lines + [f"{_shown(path)}: rebuilt" for path in rebuilt]
+    return RenameResult(tuple(lines + [f"{_shown(path)}: rebuilt" for path in rebuilt]),
+                        _scheme_warning(renamed, new))
+
+
+def _scheme_warning(library: Library, key: str) -> tuple[str, ...]:
+    record = library.record(key)
+    expected = scheme_deviation(record) if record else None
+    if expected is None:
+        return ()
+    return (f"'{key}' leaves the key scheme, which gives '{expected}': check reports it as "
+            "key-scheme until an entry acknowledges it",)
 
 
 def _shown(path: Path) -> str:

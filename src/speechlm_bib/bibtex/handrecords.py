@@ -11,6 +11,7 @@ can.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,9 @@ from bibtexparser.entrypoint import parse_string
 from bibtexparser.model import ImplicitComment, ParsingFailedBlock, Preamble, String
 
 from ..errors import InputError
+from ..ids import identifier_problems
 from ..keys import is_valid_key
-from ..model import HandRecord
+from ..model import HandRecord, Problem
 
 UNSAFE_COMMANDS = (
     "input", "include", "InputIfFileExists", "IfFileExists", "verbatiminput", "openin",
@@ -36,7 +38,8 @@ _NUMBER = re.compile(r"[0-9]+")
 def parse_hand_records(text: str, path: Path) -> dict[str, HandRecord]:
     """Parse hand-maintained BibTeX, refusing anything that is not plainly one record a key.
 
-    Malformed DOIs and URLs and keys equal but for case are findings of ``check``.
+    Malformed DOIs and URLs (``record_problems``) and keys equal but for case are findings
+    of ``check``.
     """
     library = _parse(text, path)
     for block in library.blocks:
@@ -92,13 +95,24 @@ def _record(entry: Any, path: Path) -> HandRecord:
     line = (entry.start_line or 0) + 1
     if not is_valid_key(entry.key):
         raise InputError(f"'{entry.key}' is not a valid citation key", path, line)
-    fields = []
+    fields, lines = [], []
     for field in entry.fields:
         field_line = (field.start_line or entry.start_line or 0) + 1
         value = _value(str(field.value), field.key, entry.key, path, field_line)
         _check_value(field.key.lower(), value, entry.key, path, field_line)
         fields.append((field.key.lower(), value))
-    return HandRecord(entry.key, entry.entry_type.lower(), tuple(fields), line)
+        lines.append((field.key.lower(), field_line))
+    return HandRecord(entry.key, entry.entry_type.lower(), tuple(fields), line, tuple(lines))
+
+
+def record_problems(records: Iterable[HandRecord], path: Path) -> tuple[Problem, ...]:
+    """The malformed arXiv ids, DOIs and URLs of hand records, each at its field's line."""
+    return tuple(
+        Problem(code, path, record.line_of(name), f"{message} (in '{record.key}')",
+                key=record.key, about=dict(record.fields)[name])
+        for record in records
+        for code, name, message in identifier_problems(dict(record.fields))
+    )
 
 
 def _value(raw: str, name: str, key: str, path: Path, line: int) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..model import Finding, Library
 from ..tex.scan import CitedKeys
-from . import duplicates, fields, keys, rows
+from . import duplicates, fields, identity, keys, rows
 from .acknowledge import apply_acknowledgements
 from .common import finding
 from .papers import check_citations
@@ -33,19 +33,22 @@ CODES: dict[str, str] = {
     "duplicate-title": "two keys whose titles are equal after normalisation",
     "similar-title": "two keys whose titles are nearly equal (one word, a spelling)",
     "unknown-type": "a record type neither BibTeX nor biblatex defines",
+    "unknown-field": "a field of a hand record no style reads (most are misspelt)",
     "missing-field": "a field the record type needs in BibTeX's or biblatex's data model",
     "bad-arxiv-id": "an eprint field that is no arXiv id",
     "bad-doi": "a doi field that is no bare DOI",
     "bad-url": "a url field that is no http(s) URL",
     "bad-year": "a year that is not four digits from 1800 to next year",
     "unencodable": "characters pdflatex cannot typeset",
-    "link-mismatch": "a row links to an arXiv id or DOI other than its record's",
+    "link-mismatch": "a row links to an arXiv id, DOI or record link other than its record's",
     "title-mismatch": "a row shows a title other than its record's",
-    "name-mismatch": "a row's name is not the work its record's title names",
+    "name-mismatch": "a row's name is not the work its record's title names, or fits "
+                     "another record better",
     "pinned-version": "a link pins an arXiv version",
     "tracking-parameter": "a link carries tracking parameters",
     "insecure-url": "a link uses plain http",
     "shared-link": "one link used by rows under different names",
+    "empty-row": "a row whose shown cells are all empty (only its key is shown)",
     "stale-generated": "a generated file differs from what build would write",
     "stale-acknowledgement": "an acknowledgement that no longer matches a finding",
     "undefined-citation": "a paper cites a key that no record has (with a suggestion)",
@@ -60,20 +63,22 @@ Check = Callable[[Library], Iterable[Finding]]
 def repository_checks() -> list[Check]:
     """The checks run on every repository, in order (a new list on every call)."""
     return [
-        check_entry_files,
+        check_problems,
         keys.check_links, keys.check_list_keys, keys.check_key_syntax,
         keys.check_duplicate_keys, keys.check_key_scheme,
         duplicates.check_same_work, duplicates.check_similar_titles,
-        fields.check_required_fields, fields.check_identifiers, fields.check_years,
+        fields.check_required_fields, fields.check_identifiers, fields.check_field_names,
+        fields.check_years,
         fields.check_typesetting,
-        rows.check_rows, rows.check_links, rows.check_shared_links,
+        rows.check_rows, rows.check_links, rows.check_shared_links, rows.check_empty_rows,
+        identity.check_borrowed_links, identity.check_borrowed_names,
     ]
 
 
 def check_all(library: Library, stale: Iterable[Path] = (),
               cited: CitedKeys | None = None) -> list[Finding]:
     """Every finding on a library and, when given, on the keys a paper cites; sorted."""
-    findings = [f for check in repository_checks() for f in check(library)]
+    findings = repository_findings(library)
     findings += _stale_files(library, stale)
     checked = set(CODES) - PAPER_CODES
     if cited is not None:
@@ -82,11 +87,16 @@ def check_all(library: Library, stale: Iterable[Path] = (),
     return sort_findings(apply_acknowledgements(findings, library, checked))
 
 
-def check_entry_files(library: Library) -> Iterator[Finding]:
-    """The entry files that could not be read, each an error with its file and line."""
+def repository_findings(library: Library) -> list[Finding]:
+    """The findings of every repository check, before acknowledgements apply."""
+    return [f for check in repository_checks() for f in check(library)]
+
+
+def check_problems(library: Library) -> Iterator[Finding]:
+    """What could not be read or used as it is, each an error with its file and line."""
     for problem in library.problems:
-        yield finding(library, "error", problem.code, problem.path, problem.line or 1, None,
-                      problem.message)
+        yield finding(library, "error", problem.code, problem.path, problem.line or 1,
+                      problem.key, problem.message, problem.about)
 
 
 def _stale_files(library: Library, stale: Iterable[Path]) -> Iterator[Finding]:

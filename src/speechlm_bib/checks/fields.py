@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import difflib
 import re
 from collections.abc import Iterator
 
 from ..bibtex.latex import field_text, unencodable
-from ..ids import is_doi, is_web_url, parse_arxiv_id
-from ..model import Finding, Library, Record
+from ..ids import identifier_problems
+from ..model import HAND, Finding, HandRecord, Library
 from .common import finding, written
 
 # Each requirement is a tuple of fields any one of which satisfies it. BibTeX's standard
@@ -39,6 +40,24 @@ REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
     "software": (_AUTHOR, ("title",), _YEAR),
 }
 """The fields each record type needs, by BibTeX's and biblatex's data models."""
+KNOWN_FIELDS = frozenset({
+    # BibTeX's standard styles (btxdoc)
+    "address", "annote", "author", "booktitle", "chapter", "crossref", "edition", "editor",
+    "howpublished", "institution", "journal", "key", "month", "note", "number",
+    "organization", "pages", "publisher", "school", "series", "title", "type", "volume",
+    "year",
+    # fields styles and tools commonly read (natbib, arXiv, DOIs, publishers, DBLP)
+    "abstract", "archiveprefix", "primaryclass", "eprint", "doi", "url", "urldate", "isbn",
+    "issn", "keywords", "language", "issue", "numpages", "articleno", "eid", "acmid",
+    "biburl", "bibsource", "timestamp", "copyright", "file",
+    # biblatex's data model
+    "date", "journaltitle", "location", "subtitle", "titleaddon", "shorttitle", "maintitle",
+    "mainsubtitle", "booksubtitle", "booktitleaddon", "eventtitle", "eventdate", "venue",
+    "eprinttype", "eprintclass", "addendum", "pubstate", "version", "translator",
+    "origdate", "origlanguage", "part", "pagetotal", "sortkey", "shortauthor", "options",
+    "entrysubtype", "ids", "related", "relatedtype", "langid", "hyphenation", "usera",
+})
+"""Every field a BibTeX or biblatex style, or a tool people use beside them, reads."""
 FIRST_YEAR = 1800
 _YEAR_RE = re.compile(r"\d{4}")
 _CHECKED_TEXT = ("author", "editor", "title", "booktitle", "journal", "publisher", "note",
@@ -64,31 +83,29 @@ def check_required_fields(library: Library) -> Iterator[Finding]:
 
 
 def check_identifiers(library: Library) -> Iterator[Finding]:
-    """Malformed arXiv ids, DOIs and URLs in records."""
+    """Malformed arXiv ids, DOIs and URLs of fetched records (hand ones are load problems)."""
     for record in library.records:
-        yield from _identifier_findings(library, record)
+        written_fields = {name: written(record, name) or "" for name, _ in record.fields}
+        for code, name, message in identifier_problems(written_fields):
+            if record.origin(name) != HAND:
+                yield finding(library, "error", code, record.path, record.line, record.key,
+                              message, written_fields[name])
 
 
-def _identifier_findings(library: Library, record: Record) -> Iterator[Finding]:
-    eprint, doi, url = written(record, "eprint"), written(record, "doi"), written(record, "url")
-    prefix = (written(record, "archiveprefix") or written(record, "eprinttype") or "arXiv").lower()
-    if eprint is not None and prefix == "arxiv" and not _is_arxiv_id(eprint):
-        yield finding(library, "error", "bad-arxiv-id", record.path, record.line, record.key,
-                      f"eprint '{eprint}' is not an arXiv id", eprint)
-    if doi is not None and not is_doi(doi):
-        hint = " (give the bare DOI, 10.xxxx/...)" if "10." in doi else ""
-        yield finding(library, "error", "bad-doi", record.path, record.line, record.key,
-                      f"'{doi}' is not a DOI{hint}", doi)
-    if url is not None and not is_web_url(url):
-        yield finding(library, "error", "bad-url", record.path, record.line, record.key,
-                      f"'{url}' is not an http(s) URL", url)
+def check_field_names(library: Library) -> Iterator[Finding]:
+    """Fields of hand records that no BibTeX or biblatex style reads: most are misspelt."""
+    for record in library.records:
+        if record.hand is not None:
+            yield from _unknown_fields(library, record.hand)
 
 
-def _is_arxiv_id(text: str) -> bool:
-    try:
-        return str(parse_arxiv_id(text)) == text.strip()
-    except ValueError:
-        return False
+def _unknown_fields(library: Library, hand: HandRecord) -> Iterator[Finding]:
+    for name in (name for name, _ in hand.fields if name not in KNOWN_FIELDS):
+        close = difflib.get_close_matches(name, sorted(KNOWN_FIELDS), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        yield finding(library, "warning", "unknown-field", library.records_path,
+                      hand.line_of(name), hand.key, f"no style reads the field '{name}'{hint}",
+                      name)
 
 
 def check_years(library: Library, this_year: int | None = None) -> Iterator[Finding]:

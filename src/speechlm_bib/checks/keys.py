@@ -84,8 +84,8 @@ def check_duplicate_keys(library: Library) -> Iterator[Finding]:
 def check_key_scheme(library: Library) -> Iterator[Finding]:
     """Pinned keys that do not follow the Scholar-style scheme (a warning, not an error)."""
     for record in library.records:
-        expected = expected_key(record)
-        if expected is None or _follows(record.key, expected):
+        expected = scheme_deviation(record)
+        if expected is None:
             continue
         entry = record.entries[0] if record.entries else None
         path, line = (entry.path, entry.line_of("key")) if entry else (record.path, record.line)
@@ -105,6 +105,12 @@ def expected_key(record: Record) -> str | None:
         return None
     first = authors.split(" and ")[0]
     return make_key(first, int(year) if year and year.isdigit() else None, title)
+
+
+def scheme_deviation(record: Record) -> str | None:
+    """The key the scheme gives a record whose key deviates from it; None if it follows."""
+    expected = expected_key(record)
+    return None if expected is None or _follows(record.key, expected) else expected
 
 
 def _follows(key: str, expected: str) -> bool:

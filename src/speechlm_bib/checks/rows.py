@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from ..bibtex.latex import field_text
 from ..ids import arxiv_id_of_url, clean_url, tracking_parameters
 from ..keys import fold
-from ..model import Entry, Finding, Library, Record
+from ..model import Column, Entry, Finding, Library, Record, Row
 from .common import finding, written
 from .duplicates import arxiv_ids, dois, normalise_title
 
@@ -100,6 +100,32 @@ def names_match(name: str, title: str) -> bool:
     label = named.group(1)
     capitals = "".join(c for c in name if c.isupper() or c.isdigit())
     return fold(label) == fold(capitals) or fold(label) in fold(name)
+
+
+def check_empty_rows(library: Library) -> Iterator[Finding]:
+    """Rows whose shown cells are all empty: a table row of dashes beside its key."""
+    for section in library.sections:
+        shown = [c for c in section.columns if c.source != "key"]
+        if not shown:
+            continue
+        for row in library.section_rows(section.id):
+            if not any(_shows(row, column) for column in shown):
+                yield finding(
+                    library, "warning", "empty-row", row.entry.path, 1, row.key,
+                    "the row shows nothing in its table but its key: give it a name, a title "
+                    "or a link", ", ".join(c.heading for c in shown))
+
+
+def _shows(row: Row, column: Column) -> bool:
+    """Whether a row's cell in a column holds anything."""
+    entry, record = row.entry, row.record
+    if column.source == "name":
+        return entry.name is not None
+    if column.source == "title":
+        return entry.title is not None or (record is not None and record.get("title") is not None)
+    if column.source == "link":
+        return entry.url is not None or (record is not None and record.get("url") is not None)
+    return entry.column(column.source) is not None
 
 
 def check_links(library: Library) -> Iterator[Finding]:

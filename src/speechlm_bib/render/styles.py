@@ -7,7 +7,8 @@ style. Model to model, shared by the renderers of exports, the citation and CITA
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from bibtexparser.middlewares.names import (
@@ -114,6 +115,11 @@ def _ordered(fields: Mapping[str, str], order: Sequence[str]) -> tuple[tuple[str
     rank = {name: index for index, name in enumerate(order)}
     names = sorted(fields, key=lambda name: (rank.get(name, len(rank)), name))
     return tuple((name, fields[name]) for name in names)
+
+
+def csl_json(records: Iterable[Record]) -> str:
+    """CSL-JSON text of records: an array of items, UTF-8, keys in a fixed order."""
+    return json.dumps([to_csl(r) for r in records], ensure_ascii=False, indent=2) + "\n"
 
 
 def to_csl(record: Record) -> dict[str, Any]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..bibtex.handrecords import parse_hand_records
+from ..bibtex.handrecords import parse_hand_records, record_problems
 from ..errors import EntryError, InputError
-from ..model import Entry, EntryProblem, HandRecord, Repository, Section
+from ..model import Entry, HandRecord, Problem, Repository, Section
 from . import ENTRIES, RECORDS_FILE, TERMS_FILE
 from .arxivdata import load_arxiv_store
 from .entries import check_section_folders, entry_paths, load_entry, load_list_config
@@ -16,36 +16,37 @@ from .yamlfile import read_source
 def load_repository(root: Path) -> Repository:
     """Read entries, sections, hand records, terms and stored arXiv metadata of a repository.
 
-    An entry file that cannot be read is left out and kept as a problem; anything else that
-    cannot be read raises ``InputError``.
+    An entry file that cannot be read is left out and kept as a problem, as is a malformed
+    identifier of a hand record; anything else that cannot be read raises ``InputError``.
     """
     config = load_list_config(root)
     check_section_folders(root, config.sections)
     entries, problems = _load_entries(entry_paths(root, config.sections))
+    hand = load_hand_records(root)
     return Repository(
         root=root,
         sections=config.sections,
         entries=entries,
         arxiv=load_arxiv_store(root),
-        hand=load_hand_records(root),
+        hand=hand,
         terms=load_terms(root),
         survey=config.survey,
         keep=config.keep,
-        problems=problems,
+        problems=problems + record_problems(hand.values(), root / ENTRIES / RECORDS_FILE),
     )
 
 
 def _load_entries(
     paths: list[tuple[Section, Path]],
-) -> tuple[tuple[Entry, ...], tuple[EntryProblem, ...]]:
+) -> tuple[tuple[Entry, ...], tuple[Problem, ...]]:
     entries: list[Entry] = []
-    problems: list[EntryProblem] = []
+    problems: list[Problem] = []
     for section, path in paths:
         try:
             entries.append(load_entry(path, section))
         except InputError as error:
             code = error.code if isinstance(error, EntryError) else "invalid-entry"
-            problems.append(EntryProblem(code, error.path or path, error.line,
+            problems.append(Problem(code, error.path or path, error.line,
                                          error.message, error.column))
     return tuple(entries), tuple(problems)
 
