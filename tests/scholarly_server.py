@@ -19,6 +19,7 @@ out, so a client holding its answer sees it in `ReplayServer.requests`.
 from __future__ import annotations
 
 import collections
+import contextlib
 import socket
 import struct
 import threading
@@ -138,6 +139,25 @@ class _HTTPServer(ThreadingHTTPServer):
         super().__init__(address, _Handler)
         self.state = state
         self.stopping = threading.Event()
+        self.connections: set[Any] = set()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self.state.lock:
+            self.connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self.state.lock:
+            self.connections.discard(request)
+        super().shutdown_request(request)
+
+    def hang_up(self) -> None:
+        """End kept-alive connections, so that closing does not wait for their timeout."""
+        with self.state.lock:
+            connections = list(self.connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -214,6 +234,7 @@ class ReplayServer:
         if self._httpd is not None and self._thread is not None:
             self._httpd.stopping.set()
             self._httpd.shutdown()
+            self._httpd.hang_up()
             self._httpd.server_close()
             self._thread.join()
         self._httpd = self._thread = None
