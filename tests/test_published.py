@@ -210,12 +210,13 @@ def test_a_journal_version_with_volume_number_and_escaped_text() -> None:
     record = DblpRecord("journals/x/A21", "article", (
         ("journal", "Speech {\\&} Language"), ("volume", "9"), ("year", "2021"),
         ("publisher", "Tom{\\'{a}}{\\v{s}} {\\&} Sons")))
-    work = CrossrefWork("10.1/a_b", "journal-article", "T", "Speech & Language: R&D", ("A B",),
+    work = CrossrefWork("10.1234/a_b", "journal-article", "T", "Speech & Language: R&D", ("A B",),
                         ("B",), 2021, volume="9", issue="4", page="1336\u20131354")
 
     assert dict(to_fields(record, work).fields) == {
         "journal": "Speech \\& Language: R\\&D", "year": "2021", "pages": "1336--1354",
-        "volume": "9", "number": "4", "publisher": "Tom{\\'a}{\\v{s}} \\& Sons", "doi": "10.1/a_b"}
+        "volume": "9", "number": "4", "publisher": "Tom{\\'a}{\\v{s}} \\& Sons",
+        "doi": "10.1234/a_b"}
 
 
 def test_laid_over_a_preprint_the_eprint_fields_stay() -> None:
@@ -230,3 +231,10 @@ def test_laid_over_a_preprint_the_eprint_fields_stay() -> None:
         "url": "https://arxiv.org/abs/2410.03751", "year": "2025"}
     assert fields["author"] == ("Wenqian Cui", "Dianzhi Yu")
     assert fields["booktitle"] == WORK.container_title
+
+
+def test_a_malformed_doi_from_a_database_is_left_out() -> None:
+    record = DblpRecord("conf/x/A25", "inproceedings", (
+        ("booktitle", "Proc. X"), ("year", "2025"), ("doi", "not a doi")))
+
+    assert to_fields(record).get("doi") is None

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Literal, TypeVar
 
 from . import keys, latex
+from .ids import is_doi
 from .model import ArxivMetadata
 from .sources.crossref import CrossrefWork
 from .sources.dblp import DblpHit, DblpRecord, strip_homonym
@@ -265,6 +266,8 @@ def to_fields(record: DblpRecord, work: CrossrefWork | None = None) -> VersionFi
     values["doi"] = _doi(record)
     if work is not None:
         values.update(_crossref_values(venue, work))
+    if not is_doi(values["doi"] or ""):
+        values["doi"] = None  # a malformed DOI from a database is left out, not copied
     return VersionFields(record.type, tuple(_bibtex(n, v) for n, v in values.items() if v))
 
 
