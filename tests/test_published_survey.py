@@ -10,7 +10,7 @@ biber.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -91,7 +91,7 @@ def look_up(preprints: Mapping[str, ArxivMetadata], dblp: ReplayServer,
 
 @pytest.fixture(scope="module")
 def survey(replay_server: ArxivReplayServer,
-           scholarly_servers: tuple[ReplayServer, ReplayServer]) -> Lookup:
+           scholarly_servers: tuple[ReplayServer, ReplayServer]) -> Iterator[Lookup]:
     """Every arXiv work of the replay, looked up once for this module."""
     replay_server.reset()
     replay_server.clear_faults()
@@ -99,7 +99,10 @@ def survey(replay_server: ArxivReplayServer,
         server.clear()
     fetched = arxiv_source(FetchSettings(api=replay_server.url, delay=0))(replay_server.ids)
     assert not fetched.failed and not fetched.unknown
-    return look_up(fetched.found, *scholarly_servers)
+    yield look_up(fetched.found, *scholarly_servers)
+    replay_server.reset()
+    for server in scholarly_servers:
+        server.clear()
 
 
 def kinds(lookup: Lookup) -> Counter[str]:
@@ -187,10 +190,12 @@ DECOY_WORKS = {
 
 
 @pytest.fixture(scope="module")
-def decoys(scholarly_servers: tuple[ReplayServer, ReplayServer]) -> Lookup:
+def decoys(scholarly_servers: tuple[ReplayServer, ReplayServer]) -> Iterator[Lookup]:
     for server in scholarly_servers:
         server.clear()
-    return look_up(DECOY_WORKS, *scholarly_servers)
+    yield look_up(DECOY_WORKS, *scholarly_servers)
+    for server in scholarly_servers:
+        server.clear()
 
 
 def test_decoy_works_decided(decoys: Lookup) -> None:
