@@ -1,4 +1,5 @@
-"""Shared fixtures: the loopback arXiv server, copies of the survey repository, the CLI."""
+"""Shared fixtures: the loopback arXiv, DBLP and Crossref servers, copies of the survey
+repository, the CLI."""
 
 from __future__ import annotations
 
@@ -15,11 +16,14 @@ from click.testing import CliRunner, Result
 from speechlm_bib.cli import cli
 
 from arxiv_server import ArxivReplayServer
+from scholarly_server import ReplayServer, load_both
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 REPLAY = DATA / "arxiv-replay"
 SURVEY_README = DATA / "awesome-speechlm-survey.README.md"
+SCHOLARLY_REPLAY = DATA / "scholarly-replay"
+SCHOLARLY_DECOYS = DATA / "scholarly-decoys"
 REPOSITORY_FILES = ("entries", "data", "references.bib", "CITATION.cff", "README.md")
 
 
@@ -41,6 +45,38 @@ def arxiv(replay_server: ArxivReplayServer,
     monkeypatch.setenv("SPEECHLM_BIB_ARXIV_TIMEOUT", "2")
     yield replay_server
     replay_server.clear_faults()
+
+
+@pytest.fixture(scope="session")
+def scholarly_servers() -> Iterator[tuple[ReplayServer, ReplayServer]]:
+    """Loopback DBLP and Crossref servers for the session: the replay and the decoys."""
+    dblp, crossref = load_both([SCHOLARLY_REPLAY, SCHOLARLY_DECOYS])
+    with ReplayServer(dblp) as dblp_server, ReplayServer(crossref) as crossref_server:
+        yield dblp_server, crossref_server
+
+
+@pytest.fixture
+def dblp(scholarly_servers: tuple[ReplayServer, ReplayServer],
+         monkeypatch: pytest.MonkeyPatch) -> Iterator[ReplayServer]:
+    """The loopback DBLP server, cleared, with the environment pointing at it, no delay."""
+    yield from _scholarly(scholarly_servers[0], "DBLP", monkeypatch)
+
+
+@pytest.fixture
+def crossref(scholarly_servers: tuple[ReplayServer, ReplayServer],
+             monkeypatch: pytest.MonkeyPatch) -> Iterator[ReplayServer]:
+    """The loopback Crossref server, cleared, with the environment pointing at it, no delay."""
+    yield from _scholarly(scholarly_servers[1], "CROSSREF", monkeypatch)
+
+
+def _scholarly(server: ReplayServer, service: str,
+               monkeypatch: pytest.MonkeyPatch) -> Iterator[ReplayServer]:
+    server.clear()
+    monkeypatch.setenv(f"SPEECHLM_BIB_{service}_API", server.url)
+    monkeypatch.setenv(f"SPEECHLM_BIB_{service}_DELAY", "0")
+    monkeypatch.setenv(f"SPEECHLM_BIB_{service}_TIMEOUT", "2")
+    yield server
+    server.clear()
 
 
 def copy_survey(root: Path) -> Path:

@@ -49,7 +49,7 @@ class RepositoryError(SpeechlmBibError):
 
 
 class FetchError(SpeechlmBibError):
-    """The arXiv API could not be reached or answered nonsense after all retries."""
+    """A metadata service could not be reached or answered nonsense after all retries."""
 
     exit_code = 1
 

@@ -6,10 +6,13 @@ takes; the values then travel as arguments, never read again from the environmen
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from .errors import SettingsError
+
+_EMAIL = re.compile(r"[^@\s<>()\[\];:,]+@[^@\s<>()\[\];:,]+\.[^@\s<>()\[\];:,.]+")
 
 
 def number(env: Mapping[str, str], name: str, default: float, *,
@@ -63,6 +66,23 @@ def url(env: Mapping[str, str], name: str, default: str) -> str:
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         raise SettingsError(f"{name} must be an http(s) URL such as {default}, not {text!r}")
     return text.rstrip("/")
+
+
+def email(env: Mapping[str, str], name: str) -> str | None:
+    """A contact e-mail address of the environment, or None when the variable is unset.
+
+    >>> email({"X": " maintainer@example.org "}, "X")
+    'maintainer@example.org'
+    >>> email({}, "X") is None
+    True
+    """
+    text = env.get(name, "").strip()
+    if not text:
+        return None
+    if _EMAIL.fullmatch(text) is None:
+        raise SettingsError(f"{name} must be an e-mail address such as name@example.org, "
+                            f"not {text!r}")
+    return text
 
 
 def _range(minimum: float, maximum: float | None, what: str) -> str:
