@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from speechlm_bib.link import arxiv_fields
 from speechlm_bib.model import ArxivMetadata
 from speechlm_bib.published import (
     Candidate,
@@ -23,7 +24,6 @@ from speechlm_bib.published import (
     search_query,
     to_fields,
 )
-from speechlm_bib.records import arxiv_fields
 from speechlm_bib.sources.crossref import CrossrefWork
 from speechlm_bib.sources.dblp import DblpHit, DblpRecord
 

@@ -20,10 +20,11 @@ import yaml
 from bibtexparser.library import Library
 from bibtexparser.model import Block, Entry, Field
 
-from speechlm_bib.bibfile import render_bib
-from speechlm_bib.latex import to_text
-from speechlm_bib.middlewares import default_stack
-from speechlm_bib.model import ArxivMetadata
+from speechlm_bib.bibtex.latex import to_text
+from speechlm_bib.bibtex.middlewares import PLAIN, default_stack
+from speechlm_bib.bibtex.writer import write_bibtex
+from speechlm_bib.link import arxiv_fields
+from speechlm_bib.model import ArxivMetadata, Record
 from speechlm_bib.published import (
     Decision,
     Preprint,
@@ -35,7 +36,6 @@ from speechlm_bib.published import (
     search_query,
     to_fields,
 )
-from speechlm_bib.records import PLAIN, arxiv_fields
 from speechlm_bib.sources import arxiv_source
 from speechlm_bib.sources.arxiv import FetchSettings
 from speechlm_bib.sources.crossref import Crossref
@@ -237,7 +237,9 @@ def _bib(lookup: Lookup, preprints: Mapping[str, ArxivMetadata]) -> tuple[str, S
     library = Library(entries)
     for middleware in default_stack():
         library = middleware.transform(library)
-    return render_bib(library, header=""), [e.key for e in library.entries]
+    records = [Record(e.key, e.entry_type, tuple((f.key, str(f.value)) for f in e.fields))
+               for e in library.entries]
+    return write_bibtex(records), [e.key for e in library.entries]
 
 
 @pytest.fixture(scope="module")

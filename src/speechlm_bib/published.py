@@ -29,7 +29,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
-from . import keys, latex
+from . import keys
+from .bibtex import latex
 from .ids import is_doi
 from .model import ArxivMetadata
 from .sources.crossref import CrossrefWork

@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from ..bibtex.handrecords import parse_hand_records
 from ..errors import InputError
-from ..handrecords import parse_hand_records
 from ..ids import arxiv_id_of_url
 from . import Progress, Result
 from .http import Client, HttpSettings, Reply, ServiceFault, fetch_each
