@@ -14,6 +14,8 @@ from speechlm_bib.link import link
 from speechlm_bib.model import Finding
 from speechlm_bib.store.repository import load_repository
 
+from conftest import Cli, tree_bytes
+
 LIST = """\
 survey: {survey}
 {keep}sections:
@@ -353,3 +355,49 @@ def test_findings_are_sorted_by_file_and_line(survey_repo: Path) -> None:
     found = findings(survey_repo)
     assert [(f.path, f.line) for f in found] == sorted((f.path, f.line) for f in found)
     assert {"unused-record", "key-scheme"} == {f.code for f in found}
+
+
+def test_a_key_copied_from_another_row_is_caught_by_link_and_name(survey_repo: Path) -> None:
+    entry = survey_repo / "entries" / "models" / "010-openai-advanced-voice-mode.yaml"
+    entry.write_text(entry.read_text().replace("key: openai2024advanced",
+                                               "key: anthropic2025using"))
+    found = [(f.code, f.severity, f.line) for f in findings(survey_repo)
+             if f.path.endswith("010-openai-advanced-voice-mode.yaml")]
+    assert found == [("name-mismatch", "warning", 2), ("link-mismatch", "error", 3)]
+    messages = [f.message for f in findings(survey_repo, "link-mismatch")]
+    assert messages == ["the row links to the link of 'openai2024advanced' but cites "
+                        "'anthropic2025using': a key copied from another row?"]
+
+
+def test_a_row_showing_only_its_key_is_flagged(tmp_path: Path) -> None:
+    record = "@misc{smith2020corpus, author = {Smith, Jo}, year = {2020}"
+    root = make_repo(tmp_path, {"a": MOSHI, "b": "key: smith2020corpus\n"}, record + "}\n")
+    assert [(f.code, f.key) for f in findings(root, "empty-row")] == [
+        ("empty-row", "smith2020corpus")]
+    (root / "entries" / "records.bib").write_text(record + ", url = {https://x.org/c}}\n")
+    assert findings(root, "empty-row") == []
+
+
+def test_a_misspelt_hand_record_field_is_a_warning_at_its_line(tmp_path: Path) -> None:
+    records = ("@misc{smith2020corpus,\n  author = {Smith, Jo},\n  title = {A Corpus},\n"
+               "  howpublishd = {Online},\n  year = {2020},\n}\n")
+    root = make_repo(tmp_path, {"a": MOSHI, "b": "key: smith2020corpus\nname: C\n"}, records)
+    [found] = findings(root, "unknown-field")
+    assert (found.severity, found.line, found.path) == ("warning", 4, "entries/records.bib")
+    assert found.message == "no style reads the field 'howpublishd'; did you mean 'howpublished'?"
+
+
+def test_a_bad_url_in_records_bib_is_reported_at_its_line_and_stops_build(
+        tmp_path: Path, run: Cli) -> None:
+    records = ("@misc{smith2020corpus,\n  author = {Smith, Jo},\n  title = {A Corpus},\n"
+               "  year = {2020},\n  url = {www.example.org/corpus},\n}\n")
+    root = make_repo(tmp_path, {"a": MOSHI, "b": "key: smith2020corpus\nname: C\n"}, records)
+    [found] = findings(root, "bad-url")
+    assert (found.line, found.key) == (5, "smith2020corpus")
+    before = tree_bytes(root)
+    result = run("build", root=root)
+    assert result.exit_code == 2
+    assert result.stderr == (f"speechlm-bib: error: {root}/entries/records.bib:5: "
+                             "'www.example.org/corpus' is not an http(s) URL (in "
+                             "'smith2020corpus')\n")
+    assert tree_bytes(root) == before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -97,3 +98,18 @@ def test_renamed_key_still_compiles(survey_repo: Path, tmp_path: Path, run: Cli)
     (tmp_path / "refs.bib").write_bytes((survey_repo / "references.bib").read_bytes())
     assert compile_document(tmp_path) == []
     assert "\\bibitem{panayotov2015libri}" in (tmp_path / "paper.bbl").read_text()
+
+
+def test_acknowledgements_follow_a_renamed_key(survey_repo: Path, run: Cli) -> None:
+    mimi = survey_repo / "entries" / "mixed_tokenizers" / "020-mimi.yaml"
+    before = mimi.read_text(encoding="utf-8")
+    result = run("rename", "defossez2024moshi", "defossez2024moshi2", root=survey_repo)
+    assert result.exit_code == 0, result.stderr
+    after = mimi.read_text(encoding="utf-8")
+    assert after != before and after.count("about:") == before.count("about:")
+    check = run("check", "--strict", "--format", "json", root=survey_repo)
+    codes = [f["code"] for f in json.loads(check.stdout)["findings"]]
+    assert codes == ["key-scheme"]
+    assert result.stderr == ("speechlm-bib: warning: 'defossez2024moshi2' leaves the key scheme, "
+                             "which gives 'defossez2024moshi': check reports it as key-scheme "
+                             "until an entry acknowledges it\n")

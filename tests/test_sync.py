@@ -199,3 +199,33 @@ def test_sync_as_a_subprocess(survey_repo: Path, arxiv: ArxivReplayServer) -> No
     result = run_subprocess("sync", cwd=survey_repo, env=env)
     assert result.returncode == 0, result.stderr
     assert (survey_repo / STORE).read_bytes() == (REPO / STORE).read_bytes()
+
+
+def test_add_without_a_name_names_the_row_from_its_title_and_follows_the_list_order(
+        survey_repo: Path, arxiv: ArxivReplayServer, run: Cli) -> None:
+    result = run("add", "2407.18961", "--section", "models", root=survey_repo)
+    assert result.exit_code == 0, result.stderr
+    created = survey_repo / "entries" / "models" / "005-mmau.yaml"
+    assert created.read_text(encoding="utf-8").startswith("key: yin2024mmau\nname: MMAU\n")
+    readme = (survey_repo / "README.md").read_text(encoding="utf-8")
+    models = readme.split("## Existing SpeechLMs", 1)[1]
+    first_row = models.split("| --- | --- | --- | --- |\n", 1)[1].splitlines()[0]
+    assert first_row.startswith("| MMAU | MMAU: A Holistic Benchmark of Agent Capabilities")
+    check = run("check", "--strict", root=survey_repo)
+    assert check.exit_code == 0, check.stdout
+
+
+def test_add_places_a_row_after_a_key_first_or_last(survey_repo: Path,
+                                                    arxiv: ArxivReplayServer, run: Cli) -> None:
+    benchmarks = survey_repo / "entries" / "benchmarks"
+    assert run("add", "2407.18961", "--section", "benchmarks", "--after", "nguyen2020zero",
+               root=survey_repo).exit_code == 0
+    assert run("add", "2411.05361", "--section", "benchmarks", "--first",
+               root=survey_repo).exit_code == 0
+    names = [p.name for p in sorted(benchmarks.glob("*.yaml"))]
+    assert names[:6] == ["005-dynamic-superb-phase-2.yaml", "010-abx.yaml", "020-swuggy.yaml",
+                         "030-sblimp.yaml", "035-mmau.yaml", "040-sstorycloze.yaml"]
+    refused = run("add", "2410.00037", "--section", "benchmarks", "--after", "nguyen2020zerox",
+                  root=survey_repo)
+    assert refused.exit_code == 2
+    assert "--after: no row of this section cites 'nguyen2020zerox'" in refused.stderr
