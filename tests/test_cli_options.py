@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -93,7 +94,8 @@ def test_the_repository_own_files_are_never_overwritten(survey_repo: Path, run: 
 def test_a_file_that_is_no_paper_is_refused(survey_repo: Path, run: Cli) -> None:
     notes = survey_repo / "notes.md"
     notes.write_text("\\cite{cui2024recent}\n")
-    for command in (["check", notes], ["export", "--tex", notes]):
+    commands: list[list[str | Path]] = [["check", notes], ["export", "--tex", notes]]
+    for command in commands:
         result = run(*command, root=survey_repo)
         assert result.exit_code == 2, command
         assert result.stderr == (f"speechlm-bib: error: {notes}: a .md file is no LaTeX paper: "
@@ -118,7 +120,7 @@ def test_cite_and_export_offer_each_others_formats(survey_repo: Path, run: Cli) 
 
 
 @pytest.fixture
-def umask_022() -> object:
+def umask_022() -> Iterator[None]:
     previous = os.umask(0o022)
     yield
     os.umask(previous)
