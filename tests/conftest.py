@@ -14,11 +14,13 @@ from click.testing import CliRunner, Result
 
 from speechlm_bib.cli import cli
 
+from arxiv_search_server import ArxivSearchServer
 from arxiv_server import ArxivReplayServer
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 REPLAY = DATA / "arxiv-replay"
+DISCOVER_REPLAY = DATA / "discover-replay"
 SURVEY_README = DATA / "awesome-speechlm-survey.README.md"
 REPOSITORY_FILES = ("entries", "data", "references.bib", "CITATION.cff", "README.md")
 
@@ -41,6 +43,27 @@ def arxiv(replay_server: ArxivReplayServer,
     monkeypatch.setenv("SPEECHLM_BIB_ARXIV_TIMEOUT", "2")
     yield replay_server
     replay_server.clear_faults()
+
+
+@pytest.fixture(scope="session")
+def search_server() -> Iterator[ArxivSearchServer]:
+    """One loopback arXiv server answering searches, for the session."""
+    with ArxivSearchServer(DISCOVER_REPLAY) as server:
+        yield server
+
+
+@pytest.fixture
+def arxiv_search(search_server: ArxivSearchServer,
+                 monkeypatch: pytest.MonkeyPatch) -> Iterator[ArxivSearchServer]:
+    """The search server, speechlm-bib pointed at it: no delay, pages of 4 results."""
+    search_server.reset()
+    search_server.clear_faults()
+    monkeypatch.setenv("SPEECHLM_BIB_ARXIV_API", search_server.url)
+    monkeypatch.setenv("SPEECHLM_BIB_ARXIV_DELAY", "0")
+    monkeypatch.setenv("SPEECHLM_BIB_ARXIV_TIMEOUT", "2")
+    monkeypatch.setenv("SPEECHLM_BIB_ARXIV_BATCH", "4")
+    yield search_server
+    search_server.clear_faults()
 
 
 def copy_survey(root: Path) -> Path:
