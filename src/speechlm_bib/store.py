@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, RepositoryError
 from .handrecords import parse_hand_records
@@ -23,6 +23,9 @@ from .model import Acknowledgement, ArxivMetadata, Column, Entry, HandRecord, Se
 
 __all__ = ["parse_hand_records"]
 from .yamlfile import Node, parse_yaml, read_source
+
+if TYPE_CHECKING:
+    from .discoverfile import DiscoverSettings
 
 ENTRIES = "entries"
 LIST_FILE = "list.yaml"
@@ -43,6 +46,7 @@ class ListConfig:
     sections: tuple[Section, ...]
     survey: str | None
     keep: dict[str, int]
+    discover: DiscoverSettings | None = None
 
 
 def find_root(start: Path) -> Path:
@@ -91,7 +95,7 @@ def text_field(fields: dict[str, Node], name: str, path: Path) -> str | None:
 def load_list_config(root: Path) -> ListConfig:
     """Read entries/list.yaml: the sections and the survey's key."""
     path = root / ENTRIES / LIST_FILE
-    fields = load_mapping(path, {"sections", "survey", "keep"})
+    fields = load_mapping(path, {"sections", "survey", "keep", "discover"})
     node = fields.get("sections")
     if node is None or not isinstance(node.value, list) or not node.value:
         raise InputError("'sections' must be a list of sections", path, node.line if node else 1)
@@ -102,7 +106,14 @@ def load_list_config(root: Path) -> ListConfig:
             raise InputError(f"section '{section.id}' is defined twice", path, item.line)
         seen.add(section.id)
     return ListConfig(sections, text_field(fields, "survey", path),
-                      _keep(fields.get("keep"), path))
+                      _keep(fields.get("keep"), path), _discover(fields.get("discover"), path))
+
+
+def _discover(node: Node | None, path: Path) -> DiscoverSettings | None:
+    """The optional ``discover`` settings (see discoverfile)."""
+    from .discoverfile import parse_discover_settings
+
+    return None if node is None else parse_discover_settings(node, path)
 
 
 def _keep(node: Node | None, path: Path) -> dict[str, int]:
