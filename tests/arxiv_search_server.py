@@ -66,6 +66,7 @@ from arxiv_server import (
     DEFAULT_MAX_RESULTS,
     Fault,
     FaultKind,
+    check_entry,
     load_replay,
     render_feed,
     split_version,
@@ -560,6 +561,17 @@ class ArxivSearchServer:
     def ids(self) -> tuple[str, ...]:
         """The base ids served, sorted."""
         return tuple(sorted(self._state.papers))
+
+    def set_entry(self, arxiv_id: str, entry: bytes) -> None:
+        """Serve a new paper (or a new version of one) from now on."""
+        check_entry(arxiv_id, entry)
+        with self._state.lock:
+            self._state.papers[arxiv_id] = Paper.of(arxiv_id, entry)
+
+    def remove_entry(self, arxiv_id: str) -> None:
+        """Stop serving a paper; KeyError if it is not served."""
+        with self._state.lock:
+            del self._state.papers[arxiv_id]
 
     def inject(self, *faults: Fault) -> None:
         """Queue faults; each API request consumes the next one (Fault.none() skips one)."""

@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from .cli_discover import discover
 from .errors import SpeechlmBibError
 
 
@@ -55,6 +56,9 @@ def cli(ctx: click.Context, root: Path | None, verbose: bool) -> None:
     # speechlm-bib reports broken BibTeX itself, as one line naming file and line.
     logging.getLogger("bibtexparser").setLevel(logging.INFO if verbose else logging.CRITICAL)
     ctx.obj = Settings(root)
+
+
+cli.add_command(discover)
 
 
 @cli.command("import")

@@ -217,7 +217,8 @@ def fetch_new_papers(
     found: dict[str, Paper] = {}
     capped = []
     for index, query in enumerate(queries):
-        results = _fetch_query(source, build_query(query, categories, since, until), since)
+        results = _fetch_query(source, build_query(query, categories, since, until), since,
+                               f"query {index + 1}, {query}")
         if len(results) >= MAX_RESULTS:
             capped.append(index)
         for result in results:
@@ -237,7 +238,7 @@ def _merge(found: dict[str, Paper], paper: Paper) -> None:
         found[paper.id] = replace(known, queries=known.queries + paper.queries)
 
 
-def _fetch_query(source: Source, query: str, since: datetime) -> list[Any]:
+def _fetch_query(source: Source, query: str, since: datetime, label: str) -> list[Any]:
     """The results of one query, newest first, down to ``since``; retried as sync retries."""
     import arxiv
 
@@ -250,7 +251,7 @@ def _fetch_query(source: Source, query: str, since: datetime) -> list[Any]:
         reason, retry = error
         if not retry or attempt == source.settings.retries:
             tries = f"{attempt + 1} tr{'y' if attempt == 0 else 'ies'}"
-            raise FetchError(f"arXiv search failed ({reason}; {tries}) for {query!r}; "
+            raise FetchError(f"arXiv search failed ({reason}; {tries}) for {label}; "
                              "nothing was recorded")
         source.wait(attempt, reason)
         attempt += 1
