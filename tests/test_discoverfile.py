@@ -142,3 +142,13 @@ def test_a_damaged_record_is_an_input_error(tmp_path: Path, text: str, line: int
     with pytest.raises(InputError, match=message) as caught:
         load_discovery_record(tmp_path)
     assert caught.value.path == tmp_path / DISCOVER_STORE and caught.value.line == line
+
+
+def test_the_readme_example_is_valid_settings(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    part = readme[readme.index("### Discovering new papers"):]
+    example = part[part.index("```yaml\n") + 8:part.index("```\n", part.index("```yaml"))]
+    settings = load_list_config(list_root(tmp_path, example)).discover
+    assert settings is not None and len(settings.queries) == 2
+    assert settings.negative_keywords == ("EEG", "sign language")
+    assert settings.min_score == 0.05

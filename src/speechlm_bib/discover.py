@@ -15,7 +15,7 @@ abstracts can be held against the list's titles. The alternatives do less for th
 rank-bm25 is unmaintained and its scores are unbounded and not comparable between
 candidates; rapidfuzz compares strings character by character, which finds near-duplicate
 titles but not which words matter; embedding models need weights downloaded at run time.
-scikit-learn costs an install of about 210 MB with NumPy and SciPy, so it is the optional
+scikit-learn costs an install of about 270 MB with NumPy and SciPy, so it is the optional
 extra ``speechlm-bib[discover]``, imported only when a discovery ranks.
 
 The documents: a listed work is its title as its record has it (the maintained record's,
