@@ -10,7 +10,8 @@ import arxiv
 import pytest
 import requests
 
-from arxiv_search_server import ArxivSearchServer, QueryError, main, parse_search_query
+from arxiv_search_query import QueryError, parse_search_query
+from arxiv_search_server import ArxivSearchServer, main
 from arxiv_server import OPENSEARCH_NS, Fault
 
 JUNE = "submittedDate:[202506010000 TO 202506302359]"
