@@ -90,6 +90,14 @@ def test_discover_since_june_on_the_survey(
     assert record["last_discovery"] == "2025-06-27T15:00:00Z"
     assert list(record["rejected"]) == [REJECTED]
 
+    # The best candidate goes into the section it fits, and the list still checks clean.
+    section = re.search(r"section: (\S+) ", first)
+    assert section is not None
+    added = run("discover", "--add", shown[0], "--section", section[1], root=survey_repo)
+    assert added.exit_code == 0, added.stderr
+    assert run("build", "--check", root=survey_repo).exit_code == 0
+    assert run("check", "--strict", root=survey_repo).exit_code == 0
+
 
 def test_a_discovered_paper_is_added_and_checks_clean(
     arxiv_search: ArxivSearchServer, survey_repo: Path, run: Cli

@@ -112,8 +112,9 @@ def _text_candidate(number: int, candidate: Candidate) -> list[str]:
 def render_markdown(report: DiscoveryReport) -> str:
     """A Markdown report, for an issue: a summary, then one part per candidate."""
     count = len(report.discovery.candidates)
+    headline = _headline(report)
     parts = [f"## New arXiv papers for the list: {count} candidate{'s' if count != 1 else ''}",
-             escape_markdown(_headline(report)[0].upper() + _headline(report)[1:]) + "."]
+             escape_markdown(headline[0].upper() + headline[1:]) + "."]
     if report.discovery.hidden:
         parts.append(f"Kept out: {escape_markdown(_hidden_summary(report.discovery))}.")
     parts += [f"**Warning:** {escape_markdown(line)}" for line in _capped(report)]
