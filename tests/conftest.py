@@ -15,12 +15,14 @@ from click.testing import CliRunner, Result
 
 from speechlm_bib.cli import cli
 
+from arxiv_search_server import ArxivSearchServer
 from arxiv_server import ArxivReplayServer
 from scholarly_server import ReplayServer, load_both
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 REPLAY = DATA / "arxiv-replay"
+DISCOVER_REPLAY = DATA / "discover-replay"
 SURVEY_README = DATA / "awesome-speechlm-survey.README.md"
 SCHOLARLY_REPLAY = DATA / "scholarly-replay"
 SCHOLARLY_DECOYS = DATA / "scholarly-decoys"
@@ -77,6 +79,27 @@ def _scholarly(server: ReplayServer, service: str,
     monkeypatch.setenv(f"SPEECHLM_BIB_{service}_TIMEOUT", "2")
     yield server
     server.clear()
+
+
+@pytest.fixture(scope="session")
+def search_server() -> Iterator[ArxivSearchServer]:
+    """One loopback arXiv server answering searches, for the session."""
+    with ArxivSearchServer(DISCOVER_REPLAY) as server:
+        yield server
+
+
+@pytest.fixture
+def arxiv_search(search_server: ArxivSearchServer,
+                 monkeypatch: pytest.MonkeyPatch) -> Iterator[ArxivSearchServer]:
+    """The search server, speechlm-bib pointed at it: no delay, pages of 4 results."""
+    search_server.reset()
+    search_server.clear_faults()
+    monkeypatch.setenv("SPEECHLM_BIB_ARXIV_API", search_server.url)
+    monkeypatch.setenv("SPEECHLM_BIB_ARXIV_DELAY", "0")
+    monkeypatch.setenv("SPEECHLM_BIB_ARXIV_TIMEOUT", "2")
+    monkeypatch.setenv("SPEECHLM_BIB_ARXIV_BATCH", "4")
+    yield search_server
+    search_server.clear_faults()
 
 
 def copy_survey(root: Path) -> Path:

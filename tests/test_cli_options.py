@@ -15,7 +15,8 @@ from speechlm_bib.cli import cli
 
 from conftest import Cli, run_subprocess, tree_bytes
 
-COMMANDS = ("import", "add", "sync", "build", "check", "cite", "export", "latex-table", "rename")
+COMMANDS = ("import", "add", "sync", "build", "check", "cite", "export", "latex-table", "rename",
+            "discover")
 
 
 @pytest.mark.parametrize("command", COMMANDS)

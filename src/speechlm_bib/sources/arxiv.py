@@ -83,7 +83,7 @@ def fetch_metadata(
     progress: Callable[[int], None] | None = None,
 ) -> FetchResult:
     """Fetch the metadata of the given arXiv ids, batch by batch."""
-    source = _Source(settings)
+    source = Source(settings)
     result = FetchResult()
     for batch in batches(ids, settings.batch_size):
         source.fetch_batch(batch, result)
@@ -93,7 +93,7 @@ def fetch_metadata(
     return result
 
 
-class _Source:
+class Source:
     """An arxiv client with a timeout, a view of each response, and a retry policy."""
 
     def __init__(self, settings: FetchSettings) -> None:
@@ -140,7 +140,7 @@ class _Source:
             if not retry or attempt == self.settings.retries:
                 self._give_up(batch, reason, result)
                 return
-            self._wait(attempt, reason)
+            self.wait(attempt, reason)
 
     def _give_up(self, batch: list[str], reason: str, result: FetchResult) -> None:
         """Record why a batch failed; an empty page on every try is looked into half by half."""
@@ -165,28 +165,39 @@ class _Source:
 
     def _try(self, batch: list[str], result: FetchResult) -> tuple[str, bool] | None:
         import arxiv  # as in __init__
+
+        search = arxiv.Search(id_list=batch, max_results=len(batch))
+        found, error = self.attempt(lambda: list(self.client.results(search)))
+        return error or self._accept(batch, found, result)
+
+    def attempt(self, fetch: Callable[[], list[Any]]) -> tuple[list[Any], tuple[str, bool] | None]:
+        """One try of ``fetch``: what it returned, or why it failed and whether to try again.
+
+        ``fetch`` calls the client (one page or several); a cut-off page fails the try.
+        """
+        import arxiv  # as in __init__
         import requests
 
         self.responses = []
         try:
-            found = list(self.client.results(arxiv.Search(id_list=batch, max_results=len(batch))))
+            found = fetch()
         except arxiv.HTTPError as error:
-            return f"HTTP {error.status}", error.status in _RETRYABLE_STATUS
+            return [], (f"HTTP {error.status}", error.status in _RETRYABLE_STATUS)
         except arxiv.UnexpectedEmptyPageError:
-            return _EMPTY, True
+            return [], (_EMPTY, True)
         except (arxiv.ArxivError, ValueError):
             # A page cut off inside a value (a date, say) fails while the entry is read.
-            return _UNREADABLE, True
+            return [], (_UNREADABLE, True)
         except requests.Timeout:
-            return f"no answer within {self.settings.timeout:g} s", True
+            return [], (f"no answer within {self.settings.timeout:g} s", True)
         except requests.RequestException as error:
-            return f"connection failed ({type(error).__name__})", True
-        return self._accept(batch, found, result)
+            return [], (f"connection failed ({type(error).__name__})", True)
+        if self.malformed():
+            return [], (_UNREADABLE, True)
+        return found, None
 
     def _accept(self, batch: list[str], found: list[Any],
                 result: FetchResult) -> tuple[str, bool] | None:
-        if self._malformed():
-            return _UNREADABLE, True
         if not found:
             return _EMPTY, True
         by_id = {}
@@ -197,12 +208,13 @@ class _Source:
         result.unknown.extend(i for i in batch if i not in by_id)
         return None
 
-    def _malformed(self) -> bool:
+    def malformed(self) -> bool:
         """Whether any page of this try was cut off: a later page may look fine."""
         return any(b"</feed>" not in r.content[-200:] for r in self.responses
                    if r.status_code == 200)
 
-    def _wait(self, attempt: int, reason: str) -> None:
+    def wait(self, attempt: int, reason: str) -> None:
+        """Sleep before another try: exponential backoff, or longer when Retry-After says so."""
         seconds = min(self.settings.delay * 2 ** attempt, self.settings.max_wait)
         retry_after = _retry_after(self.last_response)
         if retry_after is not None:

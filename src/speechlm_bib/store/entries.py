@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import EntryError, InputError
 from ..ids import is_web_url, parse_arxiv_id
@@ -16,6 +17,9 @@ from ..keys import is_valid_key
 from ..model import Acknowledgement, Column, Entry, Section
 from . import ENTRIES, LIST_FILE, RECORDS_FILE, TERMS_FILE
 from .yamlfile import Node, parse_yaml, read_source
+
+if TYPE_CHECKING:
+    from .discovery import DiscoverSettings
 
 _ENTRY_FIELDS = {"name", "title", "url", "arxiv", "key", "columns", "acknowledge"}
 _SECTION_FIELDS = {"id", "heading", "columns", "level", "group", "intro"}
@@ -30,6 +34,7 @@ class ListConfig:
     sections: tuple[Section, ...]
     survey: str | None
     keep: dict[str, int]
+    discover: DiscoverSettings | None = None
 
 
 def load_mapping(path: Path, allowed: set[str]) -> dict[str, Node]:
@@ -74,7 +79,7 @@ def text_field(fields: dict[str, Node], name: str, path: Path) -> str | None:
 def load_list_config(root: Path) -> ListConfig:
     """Read entries/list.yaml: the sections and the survey's key."""
     path = root / ENTRIES / LIST_FILE
-    fields = load_mapping(path, {"sections", "survey", "keep"})
+    fields = load_mapping(path, {"sections", "survey", "keep", "discover"})
     node = fields.get("sections")
     if node is None or not isinstance(node.value, list) or not node.value:
         raise InputError("'sections' must be a list of sections", path, node.line if node else 1)
@@ -85,7 +90,14 @@ def load_list_config(root: Path) -> ListConfig:
             raise InputError(f"section '{section.id}' is defined twice", path, item.line)
         seen.add(section.id)
     return ListConfig(sections, text_field(fields, "survey", path),
-                      _keep(fields.get("keep"), path))
+                      _keep(fields.get("keep"), path), _discover(fields.get("discover"), path))
+
+
+def _discover(node: Node | None, path: Path) -> DiscoverSettings | None:
+    """The optional ``discover`` settings (see store.discovery)."""
+    from .discovery import parse_discover_settings  # it imports this module
+
+    return None if node is None else parse_discover_settings(node, path)
 
 
 def _keep(node: Node | None, path: Path) -> dict[str, int]:

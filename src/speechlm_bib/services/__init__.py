@@ -1,0 +1,19 @@
+"""What each command does, between the CLI and the core: load, link, compute, write if changed.
+
+Every ``run_*`` function is one command: it reads what it needs from the store, links the
+repository once, calls pure steps (renderers, checks, plans) and writes through a plan.
+Settings come in as arguments; nothing here reads the environment or prints.
+"""
+
+from __future__ import annotations
+
+from .common import ProgressBar, generated_files, load_library, scan_papers, write_output
+from .fetch import run_add, run_sync
+from .rename import RenameResult, run_rename
+from .repository import run_build, run_check, run_cite, run_export, run_import, run_latex_table
+
+__all__ = [
+    "ProgressBar", "RenameResult", "generated_files", "load_library", "run_add", "run_build",
+    "run_check", "run_cite", "run_export", "run_import", "run_latex_table", "run_rename",
+    "run_sync", "scan_papers", "write_output",
+]

@@ -1,0 +1,82 @@
+"""What the commands share: the linked library, the generated files, outputs and papers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from contextlib import AbstractContextManager
+from pathlib import Path
+
+from ..errors import InputError
+from ..link import link
+from ..model import Library, Repository
+from ..render.citation import render_cff, survey_record
+from ..render.readme import render_readme
+from ..render.references import render_references
+from ..store import ARXIV_STORE, BIB_FILE, CFF_FILE, ENTRIES, README_FILE
+from ..store.files import read_text, write_if_changed
+from ..store.repository import load_repository
+from ..tex.scan import CitedKeys, scan_paths
+
+ProgressBar = Callable[[str, int], AbstractContextManager[Callable[[int], None]]]
+"""Draws a progress bar: given a label and a length, a context giving the advance function."""
+
+
+def load_library(root: Path, *, complete: bool = True) -> Library:
+    """The linked library of a repository; with ``complete``, refuse an unreadable entry."""
+    repo = load_repository(root)
+    if complete:
+        require_complete(repo)
+    return link(repo)
+
+
+def require_complete(repo: Repository) -> None:
+    """Stop at the first entry file that could not be read (``check`` reports them all)."""
+    if repo.problems:
+        problem = repo.problems[0]
+        raise InputError(problem.message, problem.path, problem.line, problem.column)
+
+
+def generated_files(library: Library) -> dict[Path, str]:
+    """Every file build writes, with the text it should hold."""
+    root = library.root
+    files = {root / BIB_FILE: render_references(library)}
+    if library.survey is not None:
+        files[root / CFF_FILE] = render_cff(survey_record(library))
+    readme = root / README_FILE
+    text = read_text(readme)
+    if text is not None and "speechlm-bib:begin" in text:
+        files[readme] = render_readme(text, library, lambda: survey_record(library), readme)
+    return files
+
+
+def stale_files(files: dict[Path, str]) -> list[Path]:
+    """The files whose content on disk differs from what build would write."""
+    return [path for path, text in files.items() if read_text(path) != text]
+
+
+PAPER_SUFFIXES = (".tex", ".ltx", ".aux")
+
+
+def scan_papers(paths: Collection[Path]) -> CitedKeys:
+    """The citations of LaTeX papers: .tex or .aux files, or folders of .tex files."""
+    for path in paths:
+        if not path.is_dir() and path.suffix.lower() not in PAPER_SUFFIXES:
+            what = f"a {path.suffix} file" if path.suffix else "a file without an extension"
+            raise InputError(f"{what} is no LaTeX paper: give a .tex file, an .aux file or a "
+                             "folder of .tex files", path)
+    return scan_paths(paths)
+
+
+def write_output(root: Path, path: Path, text: str) -> None:
+    """Write an export to a file of the user's, never over the repository's own files."""
+    target = path.resolve()
+    if not target.parent.is_dir():
+        raise InputError(f"no folder {target.parent}: create it first, or write elsewhere",
+                         path)
+    owned = {root / BIB_FILE, root / CFF_FILE, root / README_FILE, root / ARXIV_STORE}
+    if target in owned or (root / ENTRIES) in target.parents:
+        raise InputError("is one of the repository's own files (build or you maintain it); "
+                         "write the output elsewhere", path)
+    write_if_changed(path, text)
+
+

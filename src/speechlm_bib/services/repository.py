@@ -1,0 +1,70 @@
+"""The commands that read the repository and write its generated files or an output."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from pathlib import Path
+
+from ..checks import check_all
+from ..errors import InputError
+from ..importer import plan_import
+from ..model import Finding
+from ..render.citation import render_citation, survey_record
+from ..render.exports import RENDERERS
+from ..render.latextable import render_latex_table
+from ..selection import Selection, select_records, split_keys
+from ..store import ENTRIES, LIST_FILE
+from ..store.files import LOCK_WAIT, repository_lock
+from ..store.plan import Plan, apply_plan
+from ..store.yamlfile import read_source
+from .common import generated_files, load_library, scan_papers, stale_files
+
+
+def run_import(root: Path, markdown: Path, lock_wait: float = LOCK_WAIT) -> int:
+    """Import a README into root/entries; the number of entries written."""
+    if (root / ENTRIES / LIST_FILE).exists():
+        raise InputError(f"{ENTRIES}/{LIST_FILE} exists already; import starts a new list",
+                         root / ENTRIES / LIST_FILE)
+    files = plan_import(read_source(markdown), markdown, root)
+    root.mkdir(parents=True, exist_ok=True)
+    with repository_lock(root, lock_wait):
+        apply_plan(Plan.of(files))
+    return len(files) - 1
+
+
+def run_build(root: Path, check: bool = False, lock_wait: float = LOCK_WAIT) -> list[Path]:
+    """Build (or with check, compare) the generated files; the paths written or stale."""
+    if check:
+        return stale_files(generated_files(load_library(root)))
+    with repository_lock(root, lock_wait):
+        return apply_plan(Plan.of(generated_files(load_library(root))))
+
+
+def run_check(root: Path, papers: Collection[Path] = ()) -> list[Finding]:
+    """Every finding on the repository and, when given, on LaTeX papers (.tex, .aux, folders)."""
+    library = load_library(root, complete=False)
+    # Files generated from a partly read repository would all look stale.
+    stale = [] if library.problems else stale_files(generated_files(library))
+    return check_all(library, stale, scan_papers(papers) if papers else None)
+
+
+def run_cite(root: Path, fmt: str) -> str:
+    """The survey's citation block in a format of ``render.citation.CITE_FORMATS``."""
+    return render_citation(survey_record(load_library(root)), fmt)
+
+
+def run_export(root: Path, fmt: str, keys: Collection[str] = (),
+               sections: Collection[str] = (),
+               sources: Collection[Path] = ()) -> tuple[str, int]:
+    """The chosen records (all without a choice) in a format; the text and the record count."""
+    library = load_library(root)
+    cited = scan_papers(sources) if sources else None
+    records = select_records(library, Selection(split_keys(keys), tuple(sections), cited))
+    return RENDERERS[fmt](records), len(records)
+
+
+def run_latex_table(root: Path, section: str) -> str:
+    """The LaTeX table of a section."""
+    return render_latex_table(load_library(root), section)
+
+
