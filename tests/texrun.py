@@ -77,3 +77,13 @@ def pdf_text(directory: Path) -> str:
     """The text of paper.pdf on one line (pdftotext joins words hyphenated at line ends)."""
     text = _run(["pdftotext", "-enc", "UTF-8", "paper.pdf", "-"], directory).stdout
     return " ".join(text.replace("-\n", "-").split())
+
+
+def box_warnings(directory: Path) -> list[str]:
+    """The boxes paper.log reports too wide, and the table rows it reports short.
+
+    (Underfull lines of paragraphs are left out: a bibliography's long URLs make them.)
+    """
+    log = (directory / "paper.log").read_text(errors="replace")
+    return re.findall(r"^(?:Overfull \\[hv]box.*|Underfull \\hbox.* in alignment.*)$", log,
+                      re.MULTILINE)
