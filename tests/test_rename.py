@@ -71,7 +71,11 @@ def test_rename_edits_only_the_key_line(survey_repo: Path, run: Cli) -> None:
 
 
 @pytest.mark.parametrize(("old", "new", "message"), [
-    ("defossez2024moshi", "Cui2024Recent", "is taken (by 'cui2024recent')"),
+    ("defossez2024moshi", "Cui2024Recent", "the key 'Cui2024Recent' is taken as 'cui2024recent'"
+     " (keys differ in case only): entries/survey/010-recent-advances-in-speech-language-model.yaml"
+     " holds it"),
+    ("defossez2024moshi", "hsu2021hubert", "the key 'hsu2021hubert' is taken: "
+     "entries/semantic_tokenizers/050-hubert.yaml holds it"),
     ("defossez2024moshi", "two words", "not a valid citation key"),
     ("nobody2099", "somebody2099", "no entry or record has the key 'nobody2099'"),
     ("cui2024recent", "cui2025recent", "the survey's own key"),

@@ -111,10 +111,18 @@ def _check_names(old: str, new: str, known: set[str], library: Library) -> None:
     if old == library.survey:
         raise InputError(f"'{old}' is the survey's own key, pinned in {library.list_path.name} "
                          "as readers cite it; nothing was written", library.list_path)
-    clash = next((k for k in known if k.lower() == new.lower() and k != old), None)
-    if clash is not None or new == old:
-        raise InputError(f"the key '{new}' is taken (by '{clash or old}'); "
-                         "nothing was written", where)
+    clash = next((k for k in sorted(known) if k.lower() == new.lower()), None)
+    if clash is not None:
+        spelt = "" if clash == new else f" as '{clash}' (keys differ in case only)"
+        raise InputError(f"the key '{new}' is taken{spelt}: {_holder(library, clash)} holds "
+                         "it; nothing was written", where)
+
+
+def _holder(library: Library, key: str) -> str:
+    """The file that holds a key: the first entry citing it, else entries/records.bib."""
+    path = next((row.entry.path for row in library.rows if row.key == key),
+                library.records_path)
+    return library.relative(path)
 
 
 def _rename_entry(entry: Entry, text: str, cites: bool, old: str, new: str,
