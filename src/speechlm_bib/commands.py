@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Collection
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 from .build import generated_files, stale_files, write_files
@@ -133,8 +134,9 @@ def pin_new_keys(repo: Repository) -> list[Path]:
     return changed
 
 
-def run_add(root: Path, id_or_url: str, section: str, name: str | None) -> tuple[Path, str]:
-    """Add an entry for an arXiv work to a section; its file and key."""
+def run_add(root: Path, id_or_url: str, section: str, name: str | None,
+            today: date | None = None) -> tuple[Path, str]:
+    """Add an entry for an arXiv work to a section, added today; its file and key."""
     from .entryfile import next_position, render_entry
     from .ids import arxiv_url, parse_arxiv_id
     from .importer import entry_file_name
@@ -149,7 +151,8 @@ def run_add(root: Path, id_or_url: str, section: str, name: str | None) -> tuple
         meta = _fetch_one(arxiv_id, FetchSettings.from_environment(os.environ))
         key = _key_for(repo, meta)
         folder = root / ENTRIES / section
-        fields = {"key": key, "name": name, "url": arxiv_url(arxiv_id), "arxiv": arxiv_id}
+        fields = {"key": key, "name": name, "url": arxiv_url(arxiv_id), "arxiv": arxiv_id,
+                  "added": today or date.today()}
         path = folder / entry_file_name(next_position(folder), fields)
         write_atomic(path, render_entry(fields))
         _save(replace(load_repository(root), arxiv={**repo.arxiv, arxiv_id: meta}))

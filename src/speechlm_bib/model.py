@@ -65,6 +65,8 @@ class Entry:
     columns: tuple[tuple[str, str], ...] = ()
     acknowledge: tuple[Acknowledgement, ...] = ()
     lines: tuple[tuple[str, int], ...] = ()
+    added: str | None = None
+    """The date the row was added to the list, YYYY-MM-DD."""
 
     def line_of(self, name: str) -> int:
         """The line of a top-level field in the entry's file (1 when unknown)."""
