@@ -43,15 +43,21 @@ class SyncOutcome:
                 "run sync again")
 
 
-def run_import(root: Path, markdown: Path) -> int:
-    """Import a README into root/entries; the number of entries written."""
+def run_import(root: Path, markdown: Path, today: date | None = None) -> int:
+    """Import a README into root/entries; the number of entries written.
+
+    Each entry records the day its row was first committed when the README has git
+    history, else the day of the import.
+    """
+    from .history import load_history
     from .importer import plan_import
     from .yamlfile import read_source
 
     if (root / ENTRIES / LIST_FILE).exists():
         raise InputError(f"{ENTRIES}/{LIST_FILE} exists already; import starts a new list",
                          root / ENTRIES / LIST_FILE)
-    files = plan_import(read_source(markdown), markdown, root)
+    text = read_source(markdown)
+    files = plan_import(text, markdown, root, load_history(markdown), today)
     with repository_lock(_ensure_dir(root)):
         for path, text in files.items():
             write_atomic(path, text)

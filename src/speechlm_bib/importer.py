@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
 from .ids import arxiv_id_of_url, arxiv_url, clean_url
 from .keys import fold
 from .latex import math_to_text, to_text
 from .model import Column
+
+if TYPE_CHECKING:
+    from .history import History
 
 _LINK_HEADINGS = {"url", "link", "links", "paper", "pdf"}
 _EMPTY_CELLS = {"", "-", "\u2013", "\u2014", "n/a", "N/A"}
@@ -240,24 +244,32 @@ def entry_file_name(position: int, row: dict[str, Any]) -> str:
     return f"{position * 10:03d}-{_slug(str(label))[:40].strip('-')}.yaml"
 
 
-def plan_import(markdown: str, source: Path, root: Path) -> dict[Path, str]:
-    """Every file an import of this README writes, with its text."""
+def plan_import(markdown: str, source: Path, root: Path, history: History | None = None,
+                today: date | None = None) -> dict[Path, str]:
+    """Every file an import of this README writes, with its text.
+
+    Each entry records the day its row was added: the day ``history`` (what the README's
+    git history says) gives it, else ``today`` (by default the day of the import).
+    """
     from .entryfile import render_entry, render_list_config
+    from .history import SURVEY_SECTION, History
     from .model import Section
 
     sections = to_sections(parse_tables(markdown))
     if not sections:
         raise InputError("no markdown table with links found", source, 1)
-    files: dict[Path, str] = {}
     config = [Section(s.id, s.heading, s.columns, s.level, s.group) for s in sections]
     survey = survey_citation(markdown, source)
+    rows = [(s.id, position, row) for s in sections
+            for position, row in enumerate(s.rows, start=1)]
     if survey is not None:
-        config.append(Section("survey", "Citation", ()))
-        files[root / "entries" / "survey" / entry_file_name(1, survey)] = render_entry(survey)
-    for section in sections:
-        for position, row in enumerate(section.rows, start=1):
-            files[root / "entries" / section.id / entry_file_name(position, row)] = \
-                render_entry(row)
+        config.append(Section(SURVEY_SECTION, "Citation", ()))
+        rows.append((SURVEY_SECTION, 1, survey))
+    days = (history or History()).days([(s, row) for s, _, row in rows],
+                                       today or date.today())
+    files = {root / "entries" / section_id / entry_file_name(position, row):
+             render_entry({**row, "added": day})
+             for (section_id, position, row), day in zip(rows, days, strict=True)}
     files[root / "entries" / "list.yaml"] = render_list_config(
         config, survey["key"] if survey else None)
     return files
