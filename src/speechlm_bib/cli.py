@@ -216,3 +216,17 @@ def rename(settings: Settings, old: str, new: str, tex: tuple[Path, ...]) -> Non
 
     for line in run_rename(settings.find_root(), old, new, tex):
         click.echo(line)
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              help="The folder to write the site into (default: site/ in the repository).")
+@click.option("--base-url", default="", metavar="URL",
+              help="The site's public address, to make its feed's links absolute.")
+@click.pass_obj
+def site(settings: Settings, output: Path | None, base_url: str) -> None:
+    """Write a static site for the list's readers: search, filters, BibTeX to copy, a feed."""
+    from .sitebuild import run_site
+
+    folder, written = run_site(settings.find_root(), output, base_url)
+    click.echo(f"wrote {written} files to {folder}" if written else f"{folder} is up to date")
