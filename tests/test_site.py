@@ -200,3 +200,19 @@ def test_other_commands_do_not_load_the_template_engine() -> None:
     assert done.returncode == 0, done.stderr
     assert "speechlm_bib.records" in done.stderr
     assert "jinja2" not in done.stderr
+
+
+def test_names_and_titles_read_as_the_exports_read_them(site: Site) -> None:
+    from speechlm_bib.export import load_records, parse_names, person_text
+    from speechlm_bib.latex import to_text
+
+    repo = load_repository(REPO)
+    records = {r.key: r for r in load_records(repo)}
+    own_titles = {f"{e.section}-{e.path.stem}": e.title for e in repo.entries}
+    for work in site.works:
+        record = records[str(work.key)]
+        names = parse_names(record.get("author") or "")
+        assert work.authors == tuple(person_text(name) for name in names)
+        title = own_titles[work.id] or to_text(record.get("title") or "").strip()
+        assert work.title == title
+    assert "Juan Felipe Cerón" in {name for work in site.works for name in work.authors}

@@ -8,6 +8,8 @@ use these values only.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +19,8 @@ from .model import Entry, Record, Repository, Section
 PUBLISHED, PREPRINT, OTHER = "published", "preprint", "other"
 KINDS = (PUBLISHED, PREPRINT, OTHER)
 ARXIV_VENUE = "arXiv preprint"
+_LATEX = re.compile(r"[\\$~%#^_&`'\"]|--")
+"""What LaTeX reads as more than a letter: where a value needs decoding, not just unbracing."""
 _PUBLISHED_TYPES = {"book", "incollection", "inbook", "phdthesis", "mastersthesis",
                     "techreport"}
 
@@ -190,10 +194,37 @@ def _published_venue(record: Record) -> str | None:
 
 
 def _authors(record: Record | None) -> tuple[str, ...]:
-    from .export import parse_names, person_text
+    from bibtexparser.middlewares.names import split_multiple_persons_names
 
     value = record.get("author") if record else None
-    return tuple(person_text(name) for name in parse_names(value)) if value else ()
+    return tuple(_person(name) for name in split_multiple_persons_names(value)) if value else ()
+
+
+def _person(name: str) -> str:
+    """One BibTeX name as it is read: "Given particle Family, Suffix", or a braced name."""
+    from bibtexparser.middlewares.names import parse_single_name_into_parts
+
+    if is_one_group(name):
+        return _text(name)
+    parts = parse_single_name_into_parts(name, strict=False)
+    words = [_text(" ".join(part)) for part in (parts.first, parts.von, parts.last)]
+    text = " ".join(word for word in words if word)
+    suffix = _text(" ".join(parts.jr))
+    return f"{text}, {suffix}" if suffix else text
+
+
+def is_one_group(name: str) -> bool:
+    """Whether a name is one brace group (a corporate name BibTeX never splits).
+
+    >>> is_one_group("{OpenAI}"), is_one_group("{A} and {B}"), is_one_group("Oord, A")
+    (True, False, False)
+    """
+    depth = 0
+    for index, char in enumerate(name):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0 and index < len(name) - 1:
+            return False
+    return name.startswith("{") and depth == 0
 
 
 def _year(record: Record | None) -> int | None:
@@ -201,7 +232,13 @@ def _year(record: Record | None) -> int | None:
     return int(year) if year.isdigit() else None
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _text(value: str | None) -> str:
+    """A BibTeX value as plain text (names' parts recur in a list: cached)."""
+    if not value:
+        return ""
+    if _LATEX.search(value) is None:  # only protective braces: most titles
+        return value.replace("{", "").replace("}", "").strip()
     from .latex import to_text
 
-    return to_text(value).strip() if value else ""
+    return to_text(value).strip()

@@ -119,6 +119,8 @@ def fold(text: str) -> str:
     >>> fold("Łukasz Défossez")
     'łukasz defossez'
     """
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFD", text)
     kept = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
     return kept.lower()

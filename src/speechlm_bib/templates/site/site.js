@@ -1,30 +1,30 @@
 /* The reader's site of speechlm-bib: search, filters, sorting and copying, offline.
    The page carries its data (#data: one item per card, in list order); the filter state
-   lives in the URL's query so that a view can be shared. */
+   lives in the URL's query so that a view can be shared. A long list keeps only the cards
+   on show in the document (a page of them at a time): the others wait outside it. */
 (function () {
   "use strict";
 
+  const PAGE = 100;
   const data = JSON.parse(document.getElementById("data").textContent);
   const form = document.getElementById("filters");
   const count = document.getElementById("count");
   const sorted = document.getElementById("sorted");
   const none = document.getElementById("none");
+  const more = document.getElementById("more");
   const announce = document.getElementById("announce");
   const fields = ["q", "section", "kind", "venue", "from", "to", "sort"];
   const control = {};
   fields.forEach(function (name) { control[name] = document.getElementById(name); });
 
   const cards = data.map(function (item) { return document.getElementById(item.id); });
-  const visible = cards.map(function () { return true; });
-  const parts = Array.from(document.querySelectorAll("section.section[id]")).filter(function (el) {
-    return el.querySelector("ol.cards");
-  }).map(function (el) {
+  const parts = Array.from(document.querySelectorAll("section.section")).map(function (el) {
     return { id: el.id, el: el, list: el.querySelector("ol.cards"), n: el.querySelector(".n"),
-             total: 0, shown: -1 };
+             total: 0, shown: [], text: "" };
   });
   const partOf = {};
   parts.forEach(function (part, index) { partOf[part.id] = index; });
-  const sectionIndex = data.map(function (item) {
+  const sectionOf = data.map(function (item) {
     const index = partOf[item.section];
     parts[index].total += 1;
     return index;
@@ -32,7 +32,12 @@
   const groups = Array.from(document.querySelectorAll(".group")).map(function (el) {
     return { el: el, parts: parts.filter(function (part) { return el.contains(part.el); }) };
   });
-  let arranged = "";
+  const listOrder = data.map(function (_, index) { return index; });
+  const orders = { "": listOrder };
+  let flatShown = [];
+  let limit = PAGE;
+  let lastState = "";
+  let urlTimer = 0;
 
   function fold(text) {
     return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
@@ -65,79 +70,90 @@
   }
 
   function order(sort) {
-    const indexes = data.map(function (_, index) { return index; });
-    const key = sort === "year" ? function (i) { return data[i].year || 0; }
-      : function (i) { return data[i].added || ""; };
-    indexes.sort(function (a, b) {
-      const ka = key(a);
-      const kb = key(b);
-      return ka < kb ? 1 : ka > kb ? -1 : a - b;
-    });
-    return indexes;
-  }
-
-  function arrange(sort) {
-    if (sort === arranged) return;
-    if (sort) {
-      const fragment = document.createDocumentFragment();
-      order(sort).forEach(function (index) { fragment.appendChild(cards[index]); });
-      sorted.appendChild(fragment);
-    } else {
-      parts.forEach(function (part) {
-        const fragment = document.createDocumentFragment();
-        cards.forEach(function (card, index) {
-          if (sectionIndex[index] === partOf[part.id]) fragment.appendChild(card);
-        });
-        part.list.appendChild(fragment);
+    if (!(sort in orders)) {
+      const key = sort === "year" ? function (i) { return data[i].year || 0; }
+        : function (i) { return data[i].added || ""; };
+      orders[sort] = listOrder.slice().sort(function (a, b) {
+        const ka = key(a);
+        const kb = key(b);
+        return ka < kb ? 1 : ka > kb ? -1 : a - b;
       });
     }
-    sorted.hidden = !sort;
-    parts.forEach(function (part) { part.shown = -1; });
-    arranged = sort;
+    return orders[sort];
   }
 
-  function showSections(shown, flat) {
+  function sameList(a, b) {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+
+  function fill(list, shown, previous) {
+    if (sameList(shown, previous)) return previous;
+    list.replaceChildren.apply(list, shown.map(function (index) { return cards[index]; }));
+    return shown;
+  }
+
+  function select(state) {
+    const picked = [];
+    const matched = parts.map(function () { return 0; });
+    let total = 0;
+    const indexes = order(state.sort);
+    for (let k = 0; k < indexes.length; k++) {
+      const i = indexes[k];
+      if (!matches(data[i], state)) continue;
+      total += 1;
+      matched[sectionOf[i]] += 1;
+      if (picked.length < limit) picked.push(i);
+    }
+    return { picked: picked, matched: matched, total: total };
+  }
+
+  function showSections(picked, matched, flat) {
+    const bySection = parts.map(function () { return []; });
+    if (!flat) picked.forEach(function (i) { bySection[sectionOf[i]].push(i); });
     parts.forEach(function (part, index) {
-      const number = flat ? 0 : shown[index];
-      if (number === part.shown) return;
-      part.shown = number;
-      part.el.hidden = number === 0;
-      part.n.textContent = number === part.total ? "(" + part.total + ")"
-        : "(" + number + " of " + part.total + ")";
+      part.shown = fill(part.list, bySection[index], part.shown);
+      part.el.hidden = bySection[index].length === 0;
+      const text = matched[index] === part.total ? "(" + part.total + ")"
+        : "(" + matched[index] + " of " + part.total + ")";
+      if (text !== part.text) part.n.textContent = part.text = text;
     });
+    flatShown = fill(sorted, flat ? picked : [], flatShown);
+    sorted.hidden = !flat;
     groups.forEach(function (group) {
       group.el.hidden = group.parts.every(function (part) { return part.el.hidden; });
     });
   }
 
-  function apply(state) {
-    arrange(state.sort);
-    const shown = parts.map(function () { return 0; });
-    let total = 0;
-    for (let i = 0; i < data.length; i++) {
-      const ok = matches(data[i], state);
-      if (ok !== visible[i]) {
-        cards[i].hidden = !ok;
-        visible[i] = ok;
-      }
-      if (ok) {
-        total += 1;
-        shown[sectionIndex[i]] += 1;
-      }
-    }
-    showSections(shown, Boolean(state.sort));
-    const text = total === data.length ? data.length + " works"
+  function showCount(total) {
+    let text = total === data.length ? data.length + " works"
       : "Showing " + total + " of " + data.length + " works";
+    if (total > limit) {
+      text = (total === data.length ? total + " works"
+        : total + " of " + data.length + " works match") + "; showing the first " + limit;
+    }
     if (count.textContent !== text) count.textContent = text;
     none.hidden = total !== 0;
+    more.hidden = total <= limit;
+    more.textContent = "Show " + Math.min(PAGE, total - limit) + " more";
+  }
+
+  function apply(state) {
+    const key = JSON.stringify(state);
+    if (key !== lastState) limit = PAGE;
+    lastState = key;
+    const chosen = select(state);
+    showSections(chosen.picked, chosen.matched, Boolean(state.sort));
+    showCount(chosen.total);
+    return chosen.picked;
   }
 
   function writeUrl(state) {
     const params = new URLSearchParams();
     fields.forEach(function (name) { if (state[name]) params.set(name, state[name]); });
     const query = params.toString();
-    const url = (query ? "?" + query : location.pathname) + location.hash;
-    history.replaceState(null, "", url);
+    history.replaceState(null, "", (query ? "?" + query : location.pathname) + location.hash);
   }
 
   function readUrl() {
@@ -150,12 +166,25 @@
   function update() {
     const state = readState();
     apply(state);
-    writeUrl(state);
+    // Changing the address costs more than filtering: once typing pauses, not per keystroke.
+    clearTimeout(urlTimer);
+    urlTimer = setTimeout(function () { writeUrl(state); }, 250);
+  }
+
+  function showMore() {
+    const before = select(readState()).picked.length;
+    limit += PAGE;
+    const picked = apply(readState());
+    const first = picked[before] === undefined ? null : cards[picked[before]];
+    const target = first && first.querySelector("a, button");
+    if (target) target.focus();
   }
 
   function copyText(text) {
     if (navigator.clipboard && window.isSecureContext) {
-      return navigator.clipboard.writeText(text).catch(function () { return copyBySelection(text); });
+      return navigator.clipboard.writeText(text).catch(function () {
+        return copyBySelection(text);
+      });
     }
     return copyBySelection(text);
   }
@@ -172,6 +201,12 @@
     return done ? Promise.resolve() : Promise.reject(new Error("copy refused"));
   }
 
+  function sourceOf(button) {
+    const kind = button.getAttribute("data-copy");
+    if (kind === "cite") return document.getElementById("cite-bib");
+    return button.closest(".card").querySelector(kind === "key" ? "code" : "pre.bib");
+  }
+
   function copied(button, what) {
     const label = button.textContent;
     button.textContent = "Copied";
@@ -179,21 +214,12 @@
     setTimeout(function () { button.textContent = label; }, 2000);
   }
 
-  function sourceOf(button) {
-    const kind = button.getAttribute("data-copy");
-    if (kind === "cite") return document.getElementById("cite-bib");
-    const card = button.closest(".card");
-    return card.querySelector(kind === "key" ? "code" : "pre.bib");
-  }
-
   document.addEventListener("click", function (event) {
     const button = event.target.closest("button[data-copy]");
     if (!button) return;
-    const source = sourceOf(button);
     const what = button.getAttribute("aria-label").replace(/^Copy /, "");
-    copyText(source.textContent).then(function () { copied(button, what); }, function () {
-      announce.textContent = "Copying was refused: select the text and copy it";
-    });
+    copyText(sourceOf(button).textContent).then(function () { copied(button, what); },
+      function () { announce.textContent = "Copying was refused: select the text and copy it"; });
   });
 
   document.addEventListener("keydown", function (event) {
@@ -208,11 +234,15 @@
   form.addEventListener("input", update);
   form.addEventListener("change", update);
   form.addEventListener("reset", function () { setTimeout(update, 0); });
+  more.addEventListener("click", showMore);
   document.getElementById("clear-none").addEventListener("click", function () {
     form.reset();
     control.q.focus();
   });
 
+  parts.forEach(function (part) {
+    part.shown = listOrder.filter(function (i) { return sectionOf[i] === partOf[part.id]; });
+  });
   form.hidden = false;
   readUrl();
   apply(readState());
