@@ -184,6 +184,9 @@ def test_a_shared_url_restores_the_view(page: Page, survey: Served) -> None:
         assert _visible(other) == shown
     finally:
         other.close()
+    page.select_option("#sort", "")
+    in_list_order = [w.id for w in survey.site.works if w.id in set(expected)]
+    assert _visible(page) == in_list_order
 
 
 def test_the_keyboard_reaches_the_search_box_and_every_copy_button(

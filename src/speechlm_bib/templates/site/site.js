@@ -88,9 +88,21 @@
     return true;
   }
 
+  // Put the shown cards in a list, in order, moving only the cards that change.
   function fill(list, shown, previous) {
     if (sameList(shown, previous)) return previous;
-    list.replaceChildren.apply(list, shown.map(function (index) { return cards[index]; }));
+    const keep = new Set(shown);
+    previous.forEach(function (index) {
+      if (!keep.has(index) && cards[index].parentNode === list) cards[index].remove();
+    });
+    let next = null;
+    for (let k = shown.length - 1; k >= 0; k--) {
+      const card = cards[shown[k]];
+      if (card.parentNode !== list || card.nextElementSibling !== next) {
+        list.insertBefore(card, next);
+      }
+      next = card;
+    }
     return shown;
   }
 
