@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from speechlm_bib.render.site import render_site
 from speechlm_bib.repository import load_repository
@@ -216,3 +218,20 @@ def test_names_and_titles_read_as_the_exports_read_them(site: Site) -> None:
         title = own_titles[work.id] or to_text(record.get("title") or "").strip()
         assert work.title == title
     assert "Juan Felipe Cerón" in {name for work in site.works for name in work.authors}
+
+
+def test_the_pages_workflow_builds_the_site(survey_repo: Path, run: Cli,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    workflow = yaml.safe_load((REPO / "docs" / "pages.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["build"]["steps"]
+    commands = [step["run"] for step in steps if step.get("run", "").startswith("speechlm-bib")]
+    assert [shlex.split(command)[1] for command in commands] == ["build", "site"]
+    monkeypatch.chdir(survey_repo)
+    for command in commands:
+        line = command.replace("${{ steps.pages.outputs.base_url }}", "https://o.github.io/l")
+        result = run(*shlex.split(line)[1:], root=survey_repo)
+        assert result.exit_code == 0, result.stderr
+    feed = (survey_repo / "public" / "feed.xml").read_text(encoding="utf-8")
+    assert 'href="https://o.github.io/l/feed.xml"' in feed
+    assert workflow["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert not (REPO / ".github").exists()  # documented, not enabled

@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import pytest
 
@@ -238,3 +238,49 @@ def test_ten_thousand_works_load_and_filter(driver: Playwright,
         assert _visible(tab) == sorted(datasets, key=lambda i: -years[i])[:PAGE]
         tab.close()
         assert served.errors == []
+
+
+CONTRASTS = """() => {
+  const rgb = (text) => text.match(/[\\d.]+/g).slice(0, 4).map(Number);
+  const lum = ([r, g, b]) => {
+    const c = [r, g, b].map((v) => v / 255)
+      .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+  };
+  const background = (el) => {
+    for (; el; el = el.parentElement) {
+      const c = rgb(getComputedStyle(el).backgroundColor);
+      if (c.length < 4 || c[3] > 0) return c;
+    }
+    return [255, 255, 255];
+  };
+  const ratio = (el) => {
+    const a = lum(rgb(getComputedStyle(el).color));
+    const b = lum(background(el));
+    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  };
+  const chosen = ["h1", ".lead", ".links a", "label", ".hint", "#q", "select", "button",
+                  "#count", ".n", ".card .title a", ".meta", ".venue", "dt", "code", "summary",
+                  "pre.bib", "footer"];
+  return chosen.map((s) => [s, ratio(document.querySelector(s))]);
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_controls_are_labelled_and_text_keeps_its_contrast(
+        survey: Served, scheme: Literal["light", "dark"]) -> None:
+    tab = survey.browser.new_page()
+    try:
+        tab.emulate_media(color_scheme=scheme)
+        tab.goto(f"{survey.url}index.html")
+        tab.wait_for_selector("#filters:not([hidden])")
+        unlabelled = tab.evaluate("""() => Array.from(document.querySelectorAll(
+            "input, select")).filter((el) => el.labels.length === 0).map((el) => el.id)""")
+        assert unlabelled == []
+        nameless = tab.evaluate("""() => Array.from(document.querySelectorAll("button"))
+            .filter((b) => !(b.getAttribute("aria-label") || b.textContent.trim()))""")
+        assert nameless == []
+        low = [(what, round(ratio, 2)) for what, ratio in tab.evaluate(CONTRASTS) if ratio < 4.5]
+        assert low == []
+    finally:
+        tab.close()
