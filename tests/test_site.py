@@ -50,7 +50,8 @@ def test_every_row_of_the_listed_sections_is_one_card_in_list_order(
     assert ids == [work.id for work in site.works]
     assert len(set(ids)) == len(ids)
     for section in listed:
-        in_section = page.xpath(f'//section[@id="{section}"]//li[@class="card"]/@id')
+        in_section = page.xpath(
+            f'//section[@data-section="{section}"]//li[@class="card"]/@id')
         assert in_section == [w.id for w in site.works if w.section == section]
 
 
@@ -152,11 +153,11 @@ def test_markup_in_the_data_is_shown_as_text(survey_repo: Path, run: Cli) -> Non
     result = run("site", root=survey_repo)
     assert result.exit_code == 0, result.stderr
     page = parse_page((survey_repo / "site" / "index.html").read_text(encoding="utf-8"))
-    card = page.xpath('//li[@id="models-999-markup"]')[0]
+    card = page.xpath('//li[@id="models/999-markup"]')[0]
     assert card.xpath(".//strong")[0].text_content() == name
     assert title in card.text_content()
     assert not page.xpath("//img") and not page.xpath("//b")
-    assert any(item["id"] == "models-999-markup" for item in page_data(page))
+    assert any(item["id"] == "models/999-markup" for item in page_data(page))
 
 
 def test_site_writes_the_same_bytes_twice_and_build_check_ignores_it(
@@ -210,7 +211,7 @@ def test_names_and_titles_read_as_the_exports_read_them(site: Site) -> None:
 
     repo = load_repository(REPO)
     records = {r.key: r for r in load_records(repo)}
-    own_titles = {f"{e.section}-{e.path.stem}": e.title for e in repo.entries}
+    own_titles = {f"{e.section}/{e.path.stem}": e.title for e in repo.entries}
     for work in site.works:
         record = records[str(work.key)]
         names = parse_names(record.get("author") or "")
@@ -235,3 +236,34 @@ def test_the_pages_workflow_builds_the_site(survey_repo: Path, run: Cli,
     assert 'href="https://o.github.io/l/feed.xml"' in feed
     assert workflow["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     assert not (REPO / ".github").exists()  # documented, not enabled
+
+
+def test_a_list_without_a_survey_has_no_citation_block(survey_repo: Path, run: Cli) -> None:
+    config = survey_repo / "entries" / "list.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("survey: cui2024recent\n", "")
+                      .replace("- id: survey\n  heading: Citation\n  columns: []\n", ""),
+                      encoding="utf-8")
+    (survey_repo / "entries" / "survey" / "010-recent-advances-in-speech-language-model.yaml") \
+        .unlink()
+    (survey_repo / "entries" / "survey").rmdir()
+    result = run("site", root=survey_repo)
+    assert result.exit_code == 0, result.stderr
+    page = parse_page((survey_repo / "site" / "index.html").read_text(encoding="utf-8"))
+    assert page.xpath('//*[@id="cite"]') == [] and len(card_ids(page)) == 97
+    assert page.xpath("//h1")[0].text_content() == "survey"
+
+
+def test_names_on_the_page_never_collide(tmp_path: Path, run: Cli) -> None:
+    """Sections named like the page's own parts (data, sort, cite) break nothing."""
+    readme = tmp_path / "README.md"
+    tables = "".join(f"## {name}\n\n| Name | Url |\n| --- | --- |\n| {name} work | "
+                     f"[Link](https://example.org/{name}) |\n\n"
+                     for name in ("Data", "Sort", "Cite"))
+    readme.write_text(tables, encoding="utf-8")
+    root = tmp_path / "list"
+    assert run("import", readme, root=root).exit_code == 0
+    assert run("site", root=root).exit_code == 0
+    page = parse_page((root / "site" / "index.html").read_text(encoding="utf-8"))
+    ids = page.xpath("//@id")
+    assert len(ids) == len(set(ids))
+    assert page.xpath('//script[@id="data"]') and len(page_data(page)) == 3

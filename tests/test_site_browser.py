@@ -154,7 +154,7 @@ def test_copy_bibtex_puts_the_exact_record_on_the_clipboard(page: Page, survey: 
                                                             run: Cli) -> None:
     records = committed_records(REPO)
     moshi = next(w for w in survey.site.works if w.name == "Moshi")
-    card = page.locator(f"#{moshi.id}")
+    card = page.locator(f'[id="{moshi.id}"]')
     card.get_by_role("button", name="Copy the BibTeX of Moshi").click()
     assert page.evaluate("navigator.clipboard.readText()") == records["defossez2024moshi"]
     assert card.locator("pre.bib").text_content() == records["defossez2024moshi"]
@@ -231,7 +231,7 @@ def test_ten_thousand_works_load_and_filter(driver: Playwright,
         tab.get_by_role("button", name=f"Show {PAGE} more").click()
         assert _visible(tab) == expected[:2 * PAGE]
         tab.select_option("#section", "datasets")
-        datasets = [i for i in expected if i.startswith("datasets-")]
+        datasets = [i for i in expected if i.startswith("datasets/")]
         assert _visible(tab) == datasets[:PAGE] and datasets
         tab.select_option("#sort", "year")
         years = {w.id: w.year or 0 for w in works}

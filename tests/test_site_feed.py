@@ -65,7 +65,7 @@ def test_each_entry_has_a_stable_id_links_and_authors(survey_repo: Path, run: Cl
     links = {link.rel: link.href for link in first.links}
     assert links == {"alternate": "https://help.openai.com/en/articles/"
                                   "9617425-advanced-voice-mode-faq",
-                     "related": "index.html#models-010-openai-advanced-voice-mode"}
+                     "related": "index.html#models/010-openai-advanced-voice-mode"}
     assert first.published == first.updated == "2026-11-24T00:00:00Z"
     assert [a.name for a in first.authors] == ["OpenAI"]
     assert first.tags[0].term == "models" and first.tags[0].label == "Existing SpeechLMs"

@@ -30,7 +30,9 @@ class SiteWork:
     """One row of the list as readers see it: plain text, links and its exact record."""
 
     id: str
-    """A name unique on the page: the section and the entry's file name."""
+    """A name unique on the page: the section and the entry's file name, ``models/120-moshi``.
+
+    (The slash keeps it apart from every other name on the page.)"""
     section: str
     name: str | None
     title: str
@@ -139,7 +141,7 @@ def to_site_work(entry: Entry, key: str | None, record: Record | None,
     paper = paper_url(record) if record else None
     link = entry.url if entry.url != paper else None
     return SiteWork(
-        id=f"{entry.section}-{entry.path.stem}",
+        id=f"{entry.section}/{entry.path.stem}",
         section=entry.section,
         name=entry.name,
         title=entry.title or _text(record.get("title") if record else None) or entry.name

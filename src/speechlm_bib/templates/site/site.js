@@ -19,7 +19,8 @@
 
   const cards = data.map(function (item) { return document.getElementById(item.id); });
   const parts = Array.from(document.querySelectorAll("section.section")).map(function (el) {
-    return { id: el.id, el: el, list: el.querySelector("ol.cards"), n: el.querySelector(".n"),
+    return { id: el.dataset.section, el: el, list: el.querySelector("ol.cards"),
+             n: el.querySelector(".n"),
              total: 0, shown: [], text: "" };
   });
   const partOf = {};
