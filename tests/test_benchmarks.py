@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from arxiv_server import ArxivReplayServer
+from browser import needs_browser
 from conftest import Cli
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -64,3 +65,18 @@ def test_quick_run_prints_every_row(capsys: pytest.CaptureFixture[str]) -> None:
     assert {("survey: build --check", "survey", ""), ("build", "40", ""),
             ("build --check", "40", "")} <= rows
     assert any(what == "check" for what, _, _ in rows)
+
+
+@pytest.mark.browser
+@needs_browser
+def test_site_speed_measures_every_keystroke(capsys: pytest.CaptureFixture[str]) -> None:
+    import site_speed
+
+    assert site_speed.main(["--sizes", "300", "--repeat", "1", "--no-survey"]) == 0
+    table = capsys.readouterr().out
+    row = next(line for line in table.splitlines() if line.startswith("| synthetic 300"))
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    keystrokes = sum(len(query) for query in site_speed.QUERIES)
+    assert cells[1] == "302" and cells[5] == str(keystrokes)
+    median, p90, peak = (float(cell) for cell in cells[6:9])
+    assert 0 < median <= p90 <= peak

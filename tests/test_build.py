@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from speechlm_bib.link import link
@@ -74,3 +75,10 @@ def test_references_bib_is_sorted_by_key_with_a_header() -> None:
             if line.startswith("@")]
     assert keys == sorted(keys, key=lambda k: (k.lower(), k))
     assert text.endswith("}\n") and text.isascii()
+
+
+def test_every_committed_entry_records_the_day_it_was_added() -> None:
+    entries = load_repository(REPO).entries
+    days = [e.added for e in entries]
+    assert entries and None not in days
+    assert all(date.fromisoformat(day) <= date.today() for day in days if day)

@@ -16,7 +16,7 @@ from speechlm_bib.cli import cli
 from conftest import Cli, run_subprocess, tree_bytes
 
 COMMANDS = ("import", "add", "sync", "build", "check", "cite", "export", "latex-table", "rename",
-            "discover")
+            "discover", "site")
 
 
 @pytest.mark.parametrize("command", COMMANDS)

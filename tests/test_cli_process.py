@@ -36,7 +36,7 @@ def test_unknown_command_and_help(tmp_path: Path) -> None:
     help_text = run_subprocess("--help", cwd=tmp_path)
     assert help_text.returncode == 0
     for command in ("import", "add", "sync", "build", "check", "cite", "export", "rename",
-                    "latex-table"):
+                    "latex-table", "site"):
         assert f"  {command} " in help_text.stdout
     unknown = run_subprocess("frobnicate", cwd=tmp_path)
     assert unknown.returncode == 2 and "No such command 'frobnicate'" in unknown.stderr

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from datetime import UTC, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -110,7 +111,7 @@ def test_a_discovered_paper_is_added_and_checks_clean(
     assert added.stdout == f"added {path} as weber2025unitok\n"
     assert path.read_text(encoding="utf-8") == (
         "key: weber2025unitok\nname: UniTok\nurl: https://arxiv.org/abs/2506.90002\n"
-        "arxiv: '2506.90002'\n")
+        f"arxiv: '2506.90002'\nadded: {date.today().isoformat()}\n")
     assert "{UniTok}: A Unified Speech Tokenizer" in (survey_repo / "references.bib").read_text(
         encoding="utf-8")
     assert run("build", "--check", root=survey_repo).exit_code == 0

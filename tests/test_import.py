@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -83,12 +84,16 @@ def test_import_refuses_markdown_without_tables(tmp_path: Path, run: Cli) -> Non
 
 
 def test_imported_files_are_valid_yaml_with_fields_in_order(tmp_path: Path) -> None:
-    files = plan_import(SURVEY_README.read_text(encoding="utf-8"), SURVEY_README, tmp_path)
+    day = date(2025, 3, 4)
+    files = plan_import(SURVEY_README.read_text(encoding="utf-8"), SURVEY_README, tmp_path,
+                        today=day)
     moshi = next(text for path, text in files.items() if path.name.endswith("-moshi.yaml"))
-    assert list(yaml.safe_load(moshi)) == ["name", "title", "url"]
+    assert list(yaml.safe_load(moshi)) == ["name", "title", "url", "added"]
+    assert moshi.endswith("\nadded: 2025-03-04\n")
     survey = next(text for path, text in files.items() if path.parent.name == "survey")
     assert yaml.safe_load(survey) == {"key": "cui2024recent", "arxiv": "2410.03751",
-                                      "name": "Recent advances in speech language models: A survey"}
+                                      "name": "Recent advances in speech language models: A survey",
+                                      "added": day}
 
 
 def test_tables_without_links_are_not_sections() -> None:

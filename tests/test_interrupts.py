@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from speechlm_bib.store.files import LOCK_NAME
+from speechlm_bib.store.files import LOCK_NAME, write_atomic
 
 from arxiv_server import ArxivReplayServer, Fault
 from conftest import REPO, run_subprocess, tree_bytes
@@ -144,3 +144,17 @@ def test_concurrent_builds_take_turns(survey_repo: Path) -> None:
     assert outputs[3].startswith("wrote references.bib")
     check = run_subprocess("--root", survey_repo, "build", "--check", cwd=survey_repo, env=ENV)
     assert check.returncode == 0, check.stderr
+
+
+def test_written_files_keep_their_mode_and_new_ones_follow_the_umask(tmp_path: Path) -> None:
+    existing = tmp_path / "script.sh"
+    existing.write_text("old\n", encoding="utf-8")
+    existing.chmod(0o750)
+    write_atomic(existing, "new\n")
+    assert existing.stat().st_mode & 0o777 == 0o750
+    umask = os.umask(0o027)
+    try:
+        write_atomic(tmp_path / "new.txt", "text\n")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "new.txt").stat().st_mode & 0o777 == 0o640

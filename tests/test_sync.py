@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from speechlm_bib.sources.arxiv import FetchSettings, fetch_metadata
+from speechlm_bib.store.repository import load_repository
 
 from arxiv_server import ArxivReplayServer, load_replay, make_entry
 from conftest import REPLAY, REPO, Cli, run_subprocess, tree_bytes
@@ -180,14 +182,21 @@ def test_add_refuses_a_duplicate_an_unknown_section_and_an_unknown_id(
 
 def test_the_same_paper_in_another_section_reuses_its_key_and_stored_metadata(
         survey_repo: Path, arxiv: ArxivReplayServer, run: Cli) -> None:
+    first_day = date.today()
     result = run("add", "2410.00037", "--section", "benchmarks", "--name", "../../Moshi/x",
                  root=survey_repo)
+    days = {first_day.isoformat(), date.today().isoformat()}
     assert result.exit_code == 0, result.output
     assert "as defossez2024moshi" in result.output
     created = survey_repo / "entries" / "benchmarks" / "150-moshi-x.yaml"
-    assert created.read_text(encoding="utf-8") == (
+    text = created.read_text(encoding="utf-8")
+    head, added = text.rsplit("added: ", 1)
+    assert head == (
         "key: defossez2024moshi\nname: ../../Moshi/x\nurl: https://arxiv.org/abs/2410.00037\n"
         "arxiv: '2410.00037'\n")
+    assert added.rstrip("\n") in days and added.endswith("\n")
+    entry = next(e for e in load_repository(survey_repo).entries if e.path == created)
+    assert entry.added in days
     assert arxiv.requests == []
 
 

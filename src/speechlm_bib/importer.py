@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bibtexparser.entrypoint import parse_string
 
@@ -23,6 +24,11 @@ from .keys import fold
 from .model import Column, Section
 from .store.newfiles import render_entry, render_list_config
 
+if TYPE_CHECKING:
+    from .history import History
+
+SURVEY_SECTION = "survey"
+"""The section of the survey's own entry, from the README's citation block."""
 _LINK_HEADINGS = {"url", "link", "links", "paper", "pdf"}
 _EMPTY_CELLS = {"", "-", "\u2013", "\u2014", "n/a", "N/A"}
 
@@ -256,22 +262,29 @@ def work_name(title: str) -> str:
     return label.strip() if colon and 0 < len(label.split()) <= 4 else title
 
 
-def plan_import(markdown: str, source: Path, root: Path) -> dict[Path, str]:
-    """Every file an import of this README writes, with its text."""
+def plan_import(markdown: str, source: Path, root: Path, history: History | None = None,
+                today: date | None = None) -> dict[Path, str]:
+    """Every file an import of this README writes, with its text.
+
+    Each entry records the day its row was added: the day ``history`` (what the README's
+    git history says) gives it, else ``today`` (by default the day of the import).
+    """
     sections = to_sections(parse_tables(markdown))
     if not sections:
         raise InputError("no markdown table with links found", source, 1)
-    files: dict[Path, str] = {}
     config = [Section(s.id, s.heading, s.columns, s.level, s.group) for s in sections]
     survey = survey_citation(markdown, source)
+    rows = [(s.id, position, row) for s in sections
+            for position, row in enumerate(s.rows, start=1)]
     if survey is not None:
-        config.append(Section("survey", "Citation", ()))
-        path = root / "entries" / "survey" / entry_file_name(_number(1), survey)
-        files[path] = render_entry(survey)
-    for section in sections:
-        for position, row in enumerate(section.rows, start=1):
-            files[root / "entries" / section.id / entry_file_name(_number(position), row)] = \
-                render_entry(row)
+        config.append(Section(SURVEY_SECTION, "Citation", ()))
+        rows.append((SURVEY_SECTION, 1, survey))
+    today = today or date.today()
+    days = (history.days([(s, row) for s, _, row in rows], today) if history is not None
+            else [today] * len(rows))
+    files = {root / "entries" / section_id / entry_file_name(_number(position), row):
+             render_entry({**row, "added": day})
+             for (section_id, position, row), day in zip(rows, days, strict=True)}
     files[root / "entries" / "list.yaml"] = render_list_config(
         config, survey["key"] if survey else None)
     return files

@@ -71,6 +71,17 @@ def link(repo: Repository, stack: Sequence[BlockMiddleware] | None = None) -> Li
     )
 
 
+def survey_record(library: Library) -> Record:
+    """The survey's record; ``InputError`` when list.yaml names none or it has no record."""
+    if library.survey is None:
+        raise InputError("no 'survey' key: name the survey's citation key", library.list_path)
+    record = library.record(library.survey)
+    if record is None:
+        raise InputError(f"the survey's key '{library.survey}' has no record "
+                         "(run sync, or add it to entries/records.bib)", library.list_path)
+    return record
+
+
 def assign_keys(repo: Repository) -> dict[Path, str]:
     """The key of every entry that has or can get one, by entry path."""
     keys = {e.path: e.key for e in repo.entries if e.key}

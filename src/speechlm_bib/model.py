@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 
@@ -66,6 +67,8 @@ class Entry:
     columns: tuple[tuple[str, str], ...] = ()
     acknowledge: tuple[Acknowledgement, ...] = ()
     lines: tuple[tuple[str, int], ...] = ()
+    added: str | None = None
+    """The date the row was added to the list, YYYY-MM-DD."""
 
     def line_of(self, name: str) -> int:
         """The line of a top-level field in the entry's file (1 when unknown)."""
@@ -74,6 +77,14 @@ class Entry:
     def column(self, heading: str) -> str | None:
         """The value of one of the entry's section columns, or None."""
         return dict(self.columns).get(heading)
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """One committed version of a file: the author date of its commit and its text."""
+
+    day: date
+    text: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -204,6 +204,24 @@ def rename(settings: Settings, old: str, new: str, tex: tuple[Path, ...]) -> Non
         click.echo(f"speechlm-bib: warning: {warning}", err=True)
 
 
+@command(example="speechlm-bib site -o public --base-url https://example.org/list/")
+@click.option("-o", "--output", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
+              help="The folder to write the site into (default: site/ in the repository).")
+@click.option("--base-url", default="", metavar="URL",
+              help="The site's public address, to make its feed's links absolute.")
+def site(settings: Settings, output: Path | None, base_url: str) -> None:
+    """Write a static site for the list's readers.
+
+    One page with search, filters and BibTeX to copy, every record, and an Atom feed of
+    additions; offline, the same bytes for the same entries.
+    """
+    from ..services.site import run_site  # the core loads when a command runs
+
+    folder, written = run_site(settings.find_root(), output, base_url)
+    click.echo(f"wrote {_count(written, 'file')} to {folder}" if written
+               else f"{folder} is up to date")
+
+
 def _output(root: Path, text: str, output: Path | None, done: str) -> None:
     """Print text, or write it to the output file and say so on stderr."""
     from ..services import write_output  # loaded with the command that called this

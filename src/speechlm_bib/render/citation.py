@@ -12,8 +12,7 @@ from typing import Any
 import yaml
 
 from ..bibtex.writer import write_bibtex
-from ..errors import InputError
-from ..model import Library, Record
+from ..model import Record
 from .styles import (
     DATASET,
     PREPRINT,
@@ -31,17 +30,6 @@ CFF_MESSAGE = "If you use this list, please cite the survey it accompanies as be
 _CFF_TYPES = {"inproceedings": "conference-paper", "article": "article", PREPRINT: "article",
               DATASET: "data", WEBPAGE: "website", "book": "book", "phdthesis": "thesis",
               "mastersthesis": "thesis", "techreport": "report", "unpublished": "unpublished"}
-
-
-def survey_record(library: Library) -> Record:
-    """The survey's record; ``InputError`` when list.yaml names none or it has no record."""
-    if library.survey is None:
-        raise InputError("no 'survey' key: name the survey's citation key", library.list_path)
-    record = library.record(library.survey)
-    if record is None:
-        raise InputError(f"the survey's key '{library.survey}' has no record "
-                         "(run sync, or add it to entries/records.bib)", library.list_path)
-    return record
 
 
 def _text(record: Record, markdown: bool) -> str:

@@ -11,9 +11,10 @@ from .common import ProgressBar, generated_files, load_library, scan_papers, wri
 from .fetch import run_add, run_sync
 from .rename import RenameResult, run_rename
 from .repository import run_build, run_check, run_cite, run_export, run_import, run_latex_table
+from .site import run_site
 
 __all__ = [
     "ProgressBar", "RenameResult", "generated_files", "load_library", "run_add", "run_build",
     "run_check", "run_cite", "run_export", "run_import", "run_latex_table", "run_rename",
-    "run_sync", "scan_papers", "write_output",
+    "run_site", "run_sync", "scan_papers", "write_output",
 ]

@@ -7,9 +7,9 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 from ..errors import InputError
-from ..link import link
+from ..link import link, survey_record
 from ..model import Library, Repository
-from ..render.citation import render_cff, survey_record
+from ..render.citation import render_cff
 from ..render.readme import render_readme
 from ..render.references import render_references
 from ..store import ARXIV_STORE, BIB_FILE, CFF_FILE, ENTRIES, README_FILE

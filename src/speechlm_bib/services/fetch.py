@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from ..errors import FetchError, InputError
@@ -71,11 +72,11 @@ def _fetch(ids: list[str], settings: FetchSettings,
 
 def run_add(root: Path, id_or_url: str, section: str, name: str | None,
             settings: FetchSettings, lock_wait: float = LOCK_WAIT,
-            placement: Placement | None = None) -> tuple[Path, str]:
+            placement: Placement | None = None, today: date | None = None) -> tuple[Path, str]:
     """Add an entry for an arXiv work, given by id or URL, to a section; its file and key.
 
-    The work's stored metadata is used when there is some (another row may cite it);
-    otherwise it is fetched.
+    The entry records today (or ``today``) as the day it was added. The work's stored
+    metadata is used when there is some (another row may cite it); otherwise it is fetched.
     """
     try:
         arxiv_id = parse_arxiv_id(id_or_url).id
@@ -87,15 +88,16 @@ def run_add(root: Path, id_or_url: str, section: str, name: str | None,
         _check_new(repo, arxiv_id, section)
         meta = repo.arxiv.get(arxiv_id) or _fetch_one(arxiv_id, settings)
         library = link(repo)
-        fields = {"key": _key_for(library, meta), "name": name or work_name(meta.title),
-                  "url": arxiv_url(arxiv_id), "arxiv": arxiv_id}
+        key = _key_for(library, meta)
+        fields = {"key": key, "name": name or work_name(meta.title), "url": arxiv_url(arxiv_id),
+                  "arxiv": arxiv_id, "added": today or date.today()}
         number = place(library, section, placement or Placement())
         path = root / ENTRIES / section / entry_file_name(number, fields)
         text = render_entry(fields)
         added = _with_entry(replace(repo, arxiv={**repo.arxiv, arxiv_id: meta}), path, text)
         apply_plan(Plan.of({path: text, root / ARXIV_STORE: render_arxiv_store(added.arxiv)},
                            generated_files(link(added))))
-        return path, fields["key"]
+        return path, key
 
 
 def _with_entry(repo: Repository, path: Path, text: str) -> Repository:

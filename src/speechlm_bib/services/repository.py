@@ -3,29 +3,39 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import date
 from pathlib import Path
 
 from ..checks import check_all
 from ..errors import InputError
+from ..history import read_history
 from ..importer import plan_import
+from ..link import survey_record
 from ..model import Finding
-from ..render.citation import render_citation, survey_record
+from ..render.citation import render_citation
 from ..render.exports import RENDERERS
 from ..render.latextable import render_latex_table
 from ..selection import Selection, select_records, split_keys
 from ..store import ENTRIES, LIST_FILE
 from ..store.files import LOCK_WAIT, repository_lock
+from ..store.git import load_versions
 from ..store.plan import Plan, apply_plan
 from ..store.yamlfile import read_source
 from .common import generated_files, load_library, scan_papers, stale_files
 
 
-def run_import(root: Path, markdown: Path, lock_wait: float = LOCK_WAIT) -> int:
-    """Import a README into root/entries; the number of entries written."""
+def run_import(root: Path, markdown: Path, lock_wait: float = LOCK_WAIT,
+               today: date | None = None) -> int:
+    """Import a README into root/entries; the number of entries written.
+
+    Each entry records the day its row was first committed when the README has git
+    history, else the day of the import.
+    """
     if (root / ENTRIES / LIST_FILE).exists():
         raise InputError(f"{ENTRIES}/{LIST_FILE} exists already; import starts a new list",
                          root / ENTRIES / LIST_FILE)
-    files = plan_import(read_source(markdown), markdown, root)
+    history = read_history(load_versions(markdown), markdown)
+    files = plan_import(read_source(markdown), markdown, root, history, today)
     root.mkdir(parents=True, exist_ok=True)
     with repository_lock(root, lock_wait):
         apply_plan(Plan.of(files))

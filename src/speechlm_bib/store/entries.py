@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,10 +22,11 @@ from .yamlfile import Node, parse_yaml, read_source
 if TYPE_CHECKING:
     from .discovery import DiscoverSettings
 
-_ENTRY_FIELDS = {"name", "title", "url", "arxiv", "key", "columns", "acknowledge"}
+_ENTRY_FIELDS = {"name", "title", "url", "arxiv", "key", "columns", "acknowledge", "added"}
 _SECTION_FIELDS = {"id", "heading", "columns", "level", "group", "intro"}
 _COLUMN_FIELDS = {"heading", "source", "linked"}
 _SECTION_ID = re.compile(r"[a-z][a-z0-9_-]*")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +204,7 @@ def parse_entry(text: str, path: Path, section: Section) -> Entry:
         columns=_entry_columns(fields.get("columns"), section, path),
         acknowledge=_acknowledgements(fields.get("acknowledge"), path),
         lines=tuple((name, node.line) for name, node in fields.items()),
+        added=_added(fields, path),
     )
     if not fields:
         raise InputError("has no fields; give it a name, title, url, arxiv id or key",
@@ -241,6 +244,30 @@ def _key(fields: dict[str, Node], path: Path) -> str | None:
         raise EntryError("invalid-key", f"'key' {key!r} is not a valid citation key (letters, "
                          "digits and _:.+/- only)", path, node.line, node.column)
     return key
+
+
+def _added(fields: dict[str, Node], path: Path) -> str | None:
+    """The optional date the row was added, as written: YYYY-MM-DD."""
+    text = text_field(fields, "added", path)
+    if text is None or is_iso_date(text):
+        return text
+    node = fields["added"]
+    raise InputError(f"'added' is not a date YYYY-MM-DD: {text!r}", path, node.line, node.column)
+
+
+def is_iso_date(text: str) -> bool:
+    """Whether text is a calendar date written YYYY-MM-DD.
+
+    >>> is_iso_date("2024-02-29"), is_iso_date("2023-02-29"), is_iso_date("2024-2-9")
+    (True, False, False)
+    """
+    if _ISO_DATE.fullmatch(text) is None:
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _entry_columns(node: Node | None, section: Section, path: Path) -> tuple[tuple[str, str], ...]:

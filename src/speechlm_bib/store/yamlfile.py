@@ -107,7 +107,8 @@ def _scalar(node: yaml.Node, path: Path, loader: SafeLoader) -> Any:
     try:
         return loader.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError as error:
-        mark = node.start_mark
-        raise InputError(
-            f"cannot read value: {error.problem}", path, mark.line + 1, mark.column + 1
-        ) from None
+        problem = str(error.problem)
+    except ValueError as error:  # a timestamp that is no date: 2024-13-45
+        problem = f"{node.value!r}: {error}"
+    mark = node.start_mark
+    raise InputError(f"cannot read value: {problem}", path, mark.line + 1, mark.column + 1)

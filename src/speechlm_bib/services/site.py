@@ -1,0 +1,52 @@
+"""The ``site`` command's work: read the site's values, render its files, write what changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError
+from ..ids import is_web_url
+from ..render.sitedata import BIB_FILE, FEED_FILE, Site, to_site
+from ..store.files import write_if_changed
+from .common import load_library
+
+SITE_DIR = "site"
+
+
+def run_site(root: Path, output: Path | None = None, base_url: str = "") -> tuple[Path, int]:
+    """Write the reader's site of the repository; its folder and the number of files written.
+
+    The folder defaults to site/ in the repository; ``base_url`` (the site's public address)
+    makes the feed's links absolute.
+    """
+    folder = output if output is not None else root / SITE_DIR
+    files = site_files(load_site(root), _base(base_url))
+    written = [name for name, text in files.items() if write_if_changed(folder / name, text)]
+    return folder, len(written)
+
+
+def load_site(root: Path) -> Site:
+    """The site's values for the repository at root."""
+    return to_site(load_library(root), root.resolve().name)
+
+
+def site_files(site: Site, base_url: str = "") -> dict[str, str]:
+    """Every file of the site, by path relative to its folder: page, feed, records, assets."""
+    # Jinja2 loads for this command only.
+    from ..render.feed import render_feed
+    from ..render.jinja import asset
+    from ..render.site import ASSETS, PAGE_FILE, render_page
+
+    files = {PAGE_FILE: render_page(site), FEED_FILE: render_feed(site, base_url),
+             BIB_FILE: site.bibliography}
+    files.update({name: asset(name) for name in ASSETS})
+    return files
+
+
+def _base(url: str) -> str:
+    """The site's address ending in a slash ('' when none is given)."""
+    if not url:
+        return ""
+    if not is_web_url(url):
+        raise InputError(f"--base-url is not an http(s) URL: {url!r}")
+    return url if url.endswith("/") else url + "/"
