@@ -7,8 +7,7 @@ import os
 import re
 import subprocess
 import sys
-from datetime import UTC, datetime
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
