@@ -21,7 +21,9 @@ consumed by the next API request and takes precedence over per-id faults
 version is not bumped, use `ArxivReplayServer.set_entry` to model a new version as well.
 
 Each request is recorded just before its answer is sent, so a client that has its answer sees
-it in `ArxivReplayServer.requests`; a slow answer is recorded when its wait ends.
+it in `ArxivReplayServer.requests`; a slow answer is recorded when its wait ends. Until then
+it counts in `ArxivReplayServer.in_flight`. Stopping the server cuts slow answers short and
+joins every handler thread: nothing of a stopped server is still running.
 
 Run it by hand with ``python tests/arxiv_server.py --replay DIR --port PORT``.
 """
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import hashlib
 import logging
 import re
@@ -39,7 +42,7 @@ import sys
 import threading
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -370,6 +373,18 @@ class _State:
     queue: collections.deque[Fault] = field(default_factory=collections.deque)
     per_id: dict[str, Fault] = field(default_factory=dict)
     log: list[RecordedRequest] = field(default_factory=list)
+    active: int = 0
+
+    @contextlib.contextmanager
+    def serving(self) -> Iterator[None]:
+        """Count a request as in flight while its handler runs."""
+        with self.lock:
+            self.active += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.active -= 1
 
     def take_fault(self, id_list: Sequence[str]) -> Fault:
         """The next queued fault, else the first per-id fault that changes the whole answer."""
@@ -449,7 +464,11 @@ class _Handler(BaseHTTPRequestHandler):
     timeout = _HANDLER_TIMEOUT
 
     def do_GET(self) -> None:
-        """Answer one GET request."""
+        """Answer one GET request, counted in flight until it is answered."""
+        with self.server.state.serving():
+            self._get()
+
+    def _get(self) -> None:
         received_at = time.monotonic()
         split = urlsplit(self.path)
         if split.path != API_PATH:
@@ -630,6 +649,12 @@ class ArxivReplayServer:
         """A copy of the requests answered so far, in arrival order of their answers."""
         with self._state.lock:
             return list(self._state.log)
+
+    @property
+    def in_flight(self) -> int:
+        """How many requests are being answered right now (a slow answer counts until sent)."""
+        with self._state.lock:
+            return self._state.active
 
     def reset(self) -> None:
         """Forget the recorded requests (faults are kept, see `clear_faults`)."""

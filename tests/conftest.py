@@ -1,20 +1,27 @@
-"""Shared fixtures: the loopback arXiv server, copies of the survey repository, the CLI."""
+"""Shared fixtures: the loopback arXiv server, copies of the survey repository, the CLI.
+
+Every test leaves what it shares as it found it: each gets a loopback arXiv server of its own
+(stopped when the test ends, slow answers cut short) and its own copy of the repository, so
+the suite passes in any order (pytest-randomly shuffles it on every run).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 from click.testing import CliRunner, Result
 
 from speechlm_bib.cli import cli
 
-from arxiv_server import ArxivReplayServer
+from arxiv_server import ArxivReplayServer, load_replay
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -24,23 +31,33 @@ REPOSITORY_FILES = ("entries", "data", "references.bib", "CITATION.cff", "README
 
 
 @pytest.fixture(scope="session")
-def replay_server() -> Iterator[ArxivReplayServer]:
-    """One loopback arXiv server for the session, serving the replay data."""
-    with ArxivReplayServer(REPLAY) as server:
+def replay() -> Mapping[str, bytes]:
+    """The replay entries of tests/data/arxiv-replay, read once, read-only (servers copy them)."""
+    return MappingProxyType(load_replay(REPLAY))
+
+
+@contextlib.contextmanager
+def loopback_arxiv(entries: Mapping[str, bytes],
+                   monkeypatch: pytest.MonkeyPatch) -> Iterator[ArxivReplayServer]:
+    """A loopback arXiv server of its own, the environment pointing speechlm-bib at it.
+
+    No delay between requests, a 2-second timeout. Leaving stops the server: a slow answer is
+    cut short and every handler thread joined, so no request, fault or entry of one test
+    reaches another.
+    """
+    with ArxivReplayServer(entries) as server:
+        monkeypatch.setenv("SPEECHLM_BIB_ARXIV_API", server.url)
+        monkeypatch.setenv("SPEECHLM_BIB_ARXIV_DELAY", "0")
+        monkeypatch.setenv("SPEECHLM_BIB_ARXIV_TIMEOUT", "2")
         yield server
 
 
 @pytest.fixture
-def arxiv(replay_server: ArxivReplayServer,
+def arxiv(replay: Mapping[str, bytes],
           monkeypatch: pytest.MonkeyPatch) -> Iterator[ArxivReplayServer]:
-    """The loopback server, with the environment pointing speechlm-bib at it, no delay."""
-    replay_server.reset()
-    replay_server.clear_faults()
-    monkeypatch.setenv("SPEECHLM_BIB_ARXIV_API", replay_server.url)
-    monkeypatch.setenv("SPEECHLM_BIB_ARXIV_DELAY", "0")
-    monkeypatch.setenv("SPEECHLM_BIB_ARXIV_TIMEOUT", "2")
-    yield replay_server
-    replay_server.clear_faults()
+    """This test's own loopback arXiv server, free to be changed (see `loopback_arxiv`)."""
+    with loopback_arxiv(replay, monkeypatch) as server:
+        yield server
 
 
 def copy_survey(root: Path) -> Path:

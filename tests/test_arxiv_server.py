@@ -7,7 +7,7 @@ import sys
 import threading
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import arxiv
@@ -22,7 +22,6 @@ from arxiv_server import (
     FaultKind,
     ReplayError,
     build_parser,
-    load_replay,
     main,
     make_entry,
 )
@@ -45,13 +44,8 @@ def short_ids(results: list[arxiv.Result]) -> list[str]:
     return [r.get_short_id() for r in results]
 
 
-@pytest.fixture(scope="module")
-def replay() -> dict[str, bytes]:
-    return load_replay(DEFAULT_REPLAY_DIR)
-
-
 @pytest.fixture
-def server(replay: dict[str, bytes]) -> Iterator[ArxivReplayServer]:
+def server(replay: Mapping[str, bytes]) -> Iterator[ArxivReplayServer]:
     with ArxivReplayServer(replay) as srv:
         yield srv
 
@@ -308,7 +302,7 @@ def test_slow_answer_arrives_late(server: ArxivReplayServer, client: arxiv.Clien
     assert time.monotonic() - started >= 0.3
 
 
-def test_slow_answer_times_out_and_does_not_delay_shutdown(replay: dict[str, bytes]) -> None:
+def test_slow_answer_times_out_and_does_not_delay_shutdown(replay: Mapping[str, bytes]) -> None:
     with ArxivReplayServer(replay) as srv:
         srv.inject(Fault.slow(30))
         c = make_client(srv)

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Mapping
 from pathlib import Path
-
-import pytest
 
 from speechlm_bib.sources.arxiv import FetchSettings, fetch_metadata
 
-from arxiv_server import ArxivReplayServer, load_replay, make_entry
-from conftest import REPLAY, REPO, Cli, run_subprocess, tree_bytes
+from arxiv_server import ArxivReplayServer, make_entry
+from conftest import REPO, Cli, run_subprocess, tree_bytes
 
 STORE = Path("data") / "arxiv.json"
-
-
-@pytest.fixture
-def own_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ArxivReplayServer]:
-    """A server of this test's own, free to be changed."""
-    with ArxivReplayServer(REPLAY) as server:
-        monkeypatch.setenv("SPEECHLM_BIB_ARXIV_API", server.url)
-        monkeypatch.setenv("SPEECHLM_BIB_ARXIV_DELAY", "0")
-        yield server
 
 
 def test_first_sync_batches_and_reproduces_the_committed_files(
@@ -58,8 +47,8 @@ def test_refresh_fetches_again_in_one_request_and_changes_nothing(
 
 
 def test_a_new_version_is_reported_field_by_field_and_the_key_stays(
-        survey_repo: Path, own_server: ArxivReplayServer, run: Cli) -> None:
-    own_server.set_entry("2410.00037", make_entry(
+        survey_repo: Path, arxiv: ArxivReplayServer, run: Cli) -> None:
+    arxiv.set_entry("2410.00037", make_entry(
         "2410.00037", "Moshi: A Speech-Text Foundation Model", ["Alexandre Défossez", "Kyutai"],
         version=2, published="2024-10-01", primary_category="eess.AS"))
     result = run("sync", "--refresh", "--only", "defossez2024moshi", root=survey_repo)
@@ -71,12 +60,12 @@ def test_a_new_version_is_reported_field_by_field_and_the_key_stays(
     bib = (survey_repo / "references.bib").read_text(encoding="utf-8")
     assert "@article{defossez2024moshi," in bib
     assert "{Moshi}: A Speech-Text Foundation Model" in bib
-    assert own_server.requests[0].id_list == ("2410.00037",)
+    assert arxiv.requests[0].id_list == ("2410.00037",)
 
 
 def test_dry_run_reports_and_writes_nothing(
-        survey_repo: Path, own_server: ArxivReplayServer, run: Cli) -> None:
-    own_server.set_entry("2410.00037", make_entry("2410.00037", "Moshi 2", ["A B"], version=2))
+        survey_repo: Path, arxiv: ArxivReplayServer, run: Cli) -> None:
+    arxiv.set_entry("2410.00037", make_entry("2410.00037", "Moshi 2", ["A B"], version=2))
     before = tree_bytes(survey_repo)
     result = run("sync", "--refresh", "--dry-run", root=survey_repo)
     assert result.exit_code == 0
@@ -85,8 +74,8 @@ def test_dry_run_reports_and_writes_nothing(
 
 
 def test_hand_maintained_fields_win_over_fetched_ones(
-        survey_repo: Path, own_server: ArxivReplayServer, run: Cli) -> None:
-    own_server.set_entry("2410.03751", make_entry(
+        survey_repo: Path, arxiv: ArxivReplayServer, run: Cli) -> None:
+    arxiv.set_entry("2410.03751", make_entry(
         "2410.03751", "A Different Title", ["Wenqian Cui"], version=3))
     records = survey_repo / "entries" / "records.bib"
     records.write_text(records.read_text(encoding="utf-8").replace(
@@ -128,8 +117,7 @@ def test_only_limits_the_sync_and_unknown_keys_are_refused(
     assert [r.id_list for r in arxiv.requests] == [("2410.00037", "2410.03751")]
 
 
-def test_fetch_batches_a_hundred_ids_a_request() -> None:
-    replay = load_replay(REPLAY)
+def test_fetch_batches_a_hundred_ids_a_request(replay: Mapping[str, bytes]) -> None:
     synthetic = {f"2401.{n:05d}": make_entry(f"2401.{n:05d}", f"Paper {n}", ["A B"])
                  for n in range(1, 151)}
     with ArxivReplayServer({**replay, **synthetic}) as server:
@@ -148,8 +136,8 @@ def test_fetch_waits_the_delay_between_requests() -> None:
 
 
 def test_add_takes_ids_and_urls_of_every_form(
-        survey_repo: Path, own_server: ArxivReplayServer, run: Cli) -> None:
-    own_server.set_entry("math/0211159", make_entry("math/0211159", "The entropy formula",
+        survey_repo: Path, arxiv: ArxivReplayServer, run: Cli) -> None:
+    arxiv.set_entry("math/0211159", make_entry("math/0211159", "The entropy formula",
                                                     ["Grisha Perelman"], published="2002-11-01"))
     forms = ["arXiv:2407.18961v1", "https://arxiv.org/pdf/2411.05361v2.pdf", "math/0211159"]
     for form in forms:

@@ -166,7 +166,6 @@ def test_a_lasting_fault_keeps_what_is_stored_and_names_the_failed_ids(
     assert again.exit_code == 0, again.stderr
     assert again.stdout.startswith("1 added, 0 changed, 0 unchanged, 80 already stored")
     assert tree_bytes(survey_repo) == original
-    settled(fast, 7)
 
 
 def _without(tree: dict[str, bytes], path: Path) -> dict[str, bytes]:
