@@ -11,6 +11,7 @@ import contextlib
 import shutil
 import subprocess
 import sys
+import sysconfig
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,8 +98,26 @@ def run() -> Cli:
 
 def run_subprocess(*args: str | Path, cwd: Path,
                    env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the installed console script as a real process."""
+    """Run speechlm-bib as a real process (``python -m speechlm_bib``)."""
     command = [sys.executable, "-m", "speechlm_bib", *[str(a) for a in args]]
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=120, check=False)
+
+
+def console_script() -> Path:
+    """The ``speechlm-bib`` command pip installed beside this Python (fails if there is none)."""
+    scripts = sysconfig.get_path("scripts")
+    found = shutil.which("speechlm-bib", path=scripts)
+    if found is None:
+        pytest.fail(f"no speechlm-bib command in {scripts}: install the package "
+                    "(pip install -e '.[test]')")
+    return Path(found)
+
+
+def run_script(*args: str | Path, cwd: Path,
+               env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``speechlm-bib`` console script as a real process."""
+    command = [str(console_script()), *[str(a) for a in args]]
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
                           timeout=120, check=False)
 
