@@ -27,6 +27,9 @@ from arxiv_server import ArxivReplayServer, load_replay
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 REPLAY = DATA / "arxiv-replay"
+VARIANTS = DATA / "arxiv-variants"
+"""Made-up works whose answers carry a DOI, a journal reference, a comment, a title over two
+lines and an ``updated`` later than ``published``, as real arXiv answers do."""
 SURVEY_README = DATA / "awesome-speechlm-survey.README.md"
 REPOSITORY_FILES = ("entries", "data", "references.bib", "CITATION.cff", "README.md")
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
 from speechlm_bib.sources.arxiv import FetchSettings, fetch_metadata
 
-from arxiv_server import ArxivReplayServer, make_entry
-from conftest import REPO, Cli, run_subprocess, tree_bytes
+from arxiv_server import ArxivReplayServer, load_replay, make_entry
+from conftest import REPO, VARIANTS, Cli, run_subprocess, tree_bytes
 
 STORE = Path("data") / "arxiv.json"
 
@@ -186,3 +188,88 @@ def test_sync_as_a_subprocess(survey_repo: Path, arxiv: ArxivReplayServer) -> No
     result = run_subprocess("sync", cwd=survey_repo, env=env)
     assert result.returncode == 0, result.stderr
     assert (survey_repo / STORE).read_bytes() == (REPO / STORE).read_bytes()
+
+
+STREAMING = {
+    "version": 2,
+    "title": "Streaming Speech Language Models: Latency, Quality and the Price of Full Duplex",
+    "authors": ["Chioma Okafor", "Jürgen Weiß", "Mei-Ling Tsai"],
+    "published": "2024-12-30",
+    "updated": "2025-03-14",
+    "primary_category": "cs.CL",
+    "doi": "10.5555/taslp.2025.20001",
+    "journal_ref": ("IEEE/ACM Transactions on Audio, Speech, and Language Processing 33 (2025) "
+                    "101-114"),
+    "comment": "Accepted to IEEE/ACM TASLP; 14 pages, 6 figures; v2: camera-ready",
+}
+STREAMING_RECORD = """\
+@article{okafor2024streaming,
+  author = {Okafor, Chioma and Wei{\\ss}, J{\\"u}rgen and Tsai, Mei-Ling},
+  title = {Streaming Speech Language Models: Latency, Quality and the Price of Full Duplex},
+  journal = {arXiv preprint arXiv:2412.20001},
+  year = 2024,
+  doi = {10.5555/taslp.2025.20001},
+  eprint = {2412.20001},
+  archiveprefix = {arXiv},
+  primaryclass = {cs.CL},
+  url = {https://arxiv.org/abs/2412.20001}
+}"""
+
+
+def _with_variants(root: Path, server: ArxivReplayServer) -> None:
+    """Serve the variant answers and give each an entry (without a key yet)."""
+    for arxiv_id, entry in load_replay(VARIANTS).items():
+        server.set_entry(arxiv_id, entry)
+    (root / "entries" / "models" / "990-streamlm.yaml").write_text(
+        "name: StreamLM\narxiv: '2412.20001'\n", encoding="utf-8")
+    (root / "entries" / "benchmarks" / "990-dialeval.yaml").write_text(
+        "name: DialEval\narxiv: '2501.20002'\n", encoding="utf-8")
+
+
+def _record(root: Path, key: str) -> str:
+    bib = (root / "references.bib").read_text(encoding="utf-8")
+    match = re.search(rf"^@\w+\{{{key},\n.*?^\}}$", bib, re.MULTILINE | re.DOTALL)
+    assert match is not None, f"no record {key} in references.bib"
+    return match[0]
+
+
+def test_doi_journal_reference_comment_and_both_dates_are_stored(
+        survey_repo: Path, arxiv: ArxivReplayServer, run: Cli) -> None:
+    """Title, comment and journal reference on one line; the year and key from published."""
+    _with_variants(survey_repo, arxiv)
+
+    result = run("sync", root=survey_repo)
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("2 added, 0 changed, 0 unchanged, 81 already stored")
+    stored = json.loads((survey_repo / STORE).read_text(encoding="utf-8"))
+    assert stored["2412.20001"] == STREAMING
+    assert stored["2501.20002"] == {
+        "version": 3, "title": "Spoken Dialogue Evaluation without Transcripts",
+        "authors": ["Ana Sofía Ramírez", "Tomás Novák"], "published": "2025-01-20",
+        "updated": "2025-05-02", "primary_category": "eess.AS", "comment": "Interspeech 2025"}
+    assert _record(survey_repo, "okafor2024streaming") == STREAMING_RECORD
+    without_doi = _record(survey_repo, "ramirez2025spoken")
+    assert "  year = 2025,\n" in without_doi and "doi" not in without_doi
+    entry = survey_repo / "entries" / "models" / "990-streamlm.yaml"
+    assert entry.read_text(encoding="utf-8").startswith("key: okafor2024streaming\n")
+
+
+def test_a_new_version_changes_updated_but_not_published_the_year_or_the_key(
+        survey_repo: Path, arxiv: ArxivReplayServer, run: Cli) -> None:
+    _with_variants(survey_repo, arxiv)
+    assert run("sync", root=survey_repo).exit_code == 0
+    v2 = (VARIANTS / "2412.20001.xml").read_bytes()
+    arxiv.set_entry("2412.20001", v2.replace(b"v2<", b"v3<").replace(b'v2"', b'v3"')
+                    .replace(b"2025-03-14T17:02:11Z", b"2025-06-02T10:00:00Z"))
+
+    result = run("sync", "--refresh", "--only", "okafor2024streaming", root=survey_repo)
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[1:] == [
+        "  changed 2412.20001: version: 2 -> 3",
+        "  changed 2412.20001: updated: '2025-03-14' -> '2025-06-02'",
+    ]
+    stored = json.loads((survey_repo / STORE).read_text(encoding="utf-8"))
+    assert stored["2412.20001"] == {**STREAMING, "version": 3, "updated": "2025-06-02"}
+    assert _record(survey_repo, "okafor2024streaming") == STREAMING_RECORD
