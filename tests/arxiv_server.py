@@ -13,12 +13,13 @@ Every other path is a 404; a non-integer or negative ``start``/``max_results`` i
 (``2410.00037v2``) is served from the base id's entry with that version in its ``<id>`` and
 links; ids match case-sensitively; old-style ids are stored as ``math_0211159.xml``.
 
-Faults (HTTP errors, empty or truncated pages, connection resets, slow answers, withdrawn
-papers) are injected on demand, see `Fault`. A queued fault (`ArxivReplayServer.inject`) is
-consumed by the next API request and takes precedence over per-id faults
-(`ArxivReplayServer.fail_ids`). A withdrawn paper keeps its id, version and title and gains
-``<arxiv:comment>This paper has been withdrawn</arxiv:comment>`` (replacing any comment); the
-version is not bumped, use `ArxivReplayServer.set_entry` to model a new version as well.
+Faults (HTTP errors, empty or truncated pages, HTML pages in place of the feed, connection
+resets, slow answers, withdrawn papers) are injected on demand, see `Fault`. A queued fault
+(`ArxivReplayServer.inject`) is consumed by the next API request and takes precedence over
+per-id faults (`ArxivReplayServer.fail_ids`). A withdrawn paper keeps its id, version and
+title and gains ``<arxiv:comment>This paper has been withdrawn</arxiv:comment>`` (replacing any
+comment); the version is not bumped, use `ArxivReplayServer.set_entry` to model a new version
+as well.
 
 Each request is recorded just before its answer is sent, so a client that has its answer sees
 it in `ArxivReplayServer.requests`; a slow answer is recorded when its wait ends. Until then
@@ -70,6 +71,14 @@ _FEED_OPEN = (
 _VERSION_RE = re.compile(r"^(?P<base>.+?)(?:v(?P<version>[1-9][0-9]*))?$")
 _COMMENT_RE = re.compile(rb"\s*<arxiv:comment\b.*?</arxiv:comment>", re.DOTALL)
 _HANDLER_TIMEOUT = 10.0
+HTML_PAGE = b"""<!DOCTYPE html>
+<html lang="en">
+<head><title>503 Service Temporarily Unavailable</title></head>
+<body><h1>Service Temporarily Unavailable</h1>
+<p>The server is down for maintenance. Please try again later.</p></body>
+</html>
+"""
+"""What `Fault.html` answers with status 200."""
 
 
 class ReplayError(ValueError):
@@ -207,6 +216,7 @@ class FaultKind(StrEnum):
     HTTP = "http"
     EMPTY = "empty"
     TRUNCATED = "truncated"
+    HTML = "html"
     RESET = "reset"
     SLOW = "slow"
     WITHDRAWN = "withdrawn"
@@ -251,6 +261,11 @@ class Fault:
     def truncated(cls) -> Fault:
         """Answer 200 with the first half of the feed's bytes (Content-Length matches)."""
         return cls(FaultKind.TRUNCATED)
+
+    @classmethod
+    def html(cls, content_type: str = "text/html; charset=utf-8") -> Fault:
+        """Answer 200 with an HTML page, as a proxy or a maintenance page does, not a feed."""
+        return cls(FaultKind.HTML, headers=(("Content-Type", content_type),))
 
     @classmethod
     def reset(cls) -> Fault:
@@ -314,6 +329,11 @@ class _Response:
         """A short plain-text answer, as for errors."""
         content = (("Content-Type", "text/plain; charset=utf-8"), *headers)
         return cls(status, f"HTTP {status}\n".encode(), content)
+
+    @classmethod
+    def html(cls, headers: tuple[tuple[str, str], ...]) -> _Response:
+        """A 200 answer with an HTML page."""
+        return cls(200, HTML_PAGE, headers)
 
     @classmethod
     def atom(cls, body: bytes) -> _Response:
@@ -431,6 +451,8 @@ def _answer(state: _State, query: _Query, fault: Fault) -> _Response:
         return _Response.text(fault.status, fault.headers)
     if fault.kind is FaultKind.RESET:
         return _Response(None)
+    if fault.kind is FaultKind.HTML:
+        return _Response.html(fault.headers)
     if fault.kind is FaultKind.EMPTY:
         return _Response.atom(render_feed([], 0, query.start, 0, query.query_string))
     withdrawn = state.withdrawn_ids(fault, query.id_list)

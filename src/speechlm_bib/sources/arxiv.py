@@ -26,6 +26,7 @@ BATCH_SIZE = 100
 _RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 _EMPTY = "arXiv returned an empty page"
 _UNREADABLE = "arXiv returned a cut-off or unreadable page"
+_HTML = "arXiv answered with an HTML page, not a feed: a proxy or an error page is in the way"
 _WITHDRAWN = re.compile(r"\bwithdrawn\b", re.IGNORECASE)
 
 
@@ -175,7 +176,7 @@ class _Source:
             return _EMPTY, True
         except (arxiv.ArxivError, ValueError):
             # A page cut off inside a value (a date, say) fails while the entry is read.
-            return _UNREADABLE, True
+            return self._unreadable(), True
         except requests.Timeout:
             return f"no answer within {self.settings.timeout:g} s", True
         except requests.RequestException as error:
@@ -185,7 +186,7 @@ class _Source:
     def _accept(self, batch: list[str], found: list[Any],
                 result: FetchResult) -> tuple[str, bool] | None:
         if self._malformed():
-            return _UNREADABLE, True
+            return self._unreadable(), True
         if not found:
             return _EMPTY, True
         by_id = {}
@@ -201,6 +202,11 @@ class _Source:
         return any(b"</feed>" not in r.content[-200:] for r in self.responses
                    if r.status_code == 200)
 
+    def _unreadable(self) -> str:
+        """Why a page of this try could not be read: HTML in place of the feed, or cut off."""
+        pages = [r for r in self.responses if r.status_code == 200]
+        return _HTML if any(_is_html(r) for r in pages) else _UNREADABLE
+
     def _wait(self, attempt: int, reason: str) -> None:
         seconds = min(self.settings.delay * 2 ** attempt, self.settings.max_wait)
         retry_after = _retry_after(self.last_response)
@@ -208,6 +214,13 @@ class _Source:
             seconds = min(max(seconds, retry_after), self.settings.max_wait)
         logger.info("arXiv: %s; retrying in %.1f s", reason, seconds)
         time.sleep(seconds)
+
+
+def _is_html(response: Any) -> bool:
+    """Whether an answer is an HTML page, by its Content-Type or by its first tag."""
+    kind = response.headers.get("Content-Type", "").lower()
+    start = response.content[:100].lstrip().lower()
+    return "html" in kind or start.startswith((b"<!doctype html", b"<html"))
 
 
 def _retry_after(response: Any) -> float | None:
