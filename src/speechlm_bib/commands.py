@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .build import generated_files, stale_files, write_files
 from .errors import FetchError, InputError
-from .fileio import repository_lock, write_atomic, write_if_changed
+from .fileio import lock_wait, repository_lock, write_atomic, write_if_changed
 from .model import ArxivMetadata, Finding, Repository
 from .repository import load_repository
 from .sources.arxiv import FetchResult, FetchSettings, fetch_metadata
@@ -51,7 +51,8 @@ def run_import(root: Path, markdown: Path) -> int:
         raise InputError(f"{ENTRIES}/{LIST_FILE} exists already; import starts a new list",
                          root / ENTRIES / LIST_FILE)
     files = plan_import(read_source(markdown), markdown, root)
-    with repository_lock(_ensure_dir(root)):
+    wait = lock_wait()  # a bad setting stops the import before its folder is made
+    with repository_lock(_ensure_dir(root), wait):
         for path, text in files.items():
             write_atomic(path, text)
     return len(files) - 1

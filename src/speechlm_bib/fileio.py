@@ -65,7 +65,7 @@ def repository_lock(root: Path, wait: float | None = None) -> Iterator[None]:
     The wait defaults to $SPEECHLM_BIB_LOCK_WAIT, else 10 seconds.
     """
     if wait is None:
-        wait = _lock_wait()
+        wait = lock_wait()
     handle = (root / LOCK_NAME).open("a")
     try:
         _acquire(handle.fileno(), wait, root)
@@ -74,7 +74,8 @@ def repository_lock(root: Path, wait: float | None = None) -> Iterator[None]:
         handle.close()
 
 
-def _lock_wait() -> float:
+def lock_wait() -> float:
+    """Seconds to wait for another writer: $SPEECHLM_BIB_LOCK_WAIT, else 10."""
     return settings.number(os.environ, LOCK_WAIT_VARIABLE, 10.0)
 
 
