@@ -1,9 +1,9 @@
 """Fetching metadata from the arXiv API through the ``arxiv`` client.
 
 Requests are batched (up to 100 ids each), spaced by the delay arXiv asks for, time out,
-and are retried with exponential backoff on HTTP errors, dropped connections and arXiv's
-spurious empty pages, honouring Retry-After. What could not be fetched is reported, never
-guessed.
+and are retried with exponential backoff on HTTP 429 and 5xx answers (never on 400 or 404),
+dropped connections, cut-off pages, HTML pages in place of the feed and arXiv's spurious
+empty pages, honouring Retry-After. What could not be fetched is reported, never guessed.
 """
 
 from __future__ import annotations
