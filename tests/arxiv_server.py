@@ -13,15 +13,18 @@ Every other path is a 404; a non-integer or negative ``start``/``max_results`` i
 (``2410.00037v2``) is served from the base id's entry with that version in its ``<id>`` and
 links; ids match case-sensitively; old-style ids are stored as ``math_0211159.xml``.
 
-Faults (HTTP errors, empty or truncated pages, connection resets, slow answers, withdrawn
-papers) are injected on demand, see `Fault`. A queued fault (`ArxivReplayServer.inject`) is
-consumed by the next API request and takes precedence over per-id faults
-(`ArxivReplayServer.fail_ids`). A withdrawn paper keeps its id, version and title and gains
-``<arxiv:comment>This paper has been withdrawn</arxiv:comment>`` (replacing any comment); the
-version is not bumped, use `ArxivReplayServer.set_entry` to model a new version as well.
+Faults (HTTP errors, empty or truncated pages, HTML pages in place of the feed, connection
+resets, slow answers, withdrawn papers) are injected on demand, see `Fault`. A queued fault
+(`ArxivReplayServer.inject`) is consumed by the next API request and takes precedence over
+per-id faults (`ArxivReplayServer.fail_ids`). A withdrawn paper keeps its id, version and
+title and gains ``<arxiv:comment>This paper has been withdrawn</arxiv:comment>`` (replacing any
+comment); the version is not bumped, use `ArxivReplayServer.set_entry` to model a new version
+as well.
 
 Each request is recorded just before its answer is sent, so a client that has its answer sees
-it in `ArxivReplayServer.requests`; a slow answer is recorded when its wait ends.
+it in `ArxivReplayServer.requests`; a slow answer is recorded when its wait ends. Until then
+it counts in `ArxivReplayServer.in_flight`. Stopping the server cuts slow answers short and
+joins every handler thread: nothing of a stopped server is still running.
 
 Run it by hand with ``python tests/arxiv_server.py --replay DIR --port PORT``.
 """
@@ -30,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import hashlib
 import logging
 import re
@@ -39,7 +43,7 @@ import sys
 import threading
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -67,6 +71,14 @@ _FEED_OPEN = (
 _VERSION_RE = re.compile(r"^(?P<base>.+?)(?:v(?P<version>[1-9][0-9]*))?$")
 _COMMENT_RE = re.compile(rb"\s*<arxiv:comment\b.*?</arxiv:comment>", re.DOTALL)
 _HANDLER_TIMEOUT = 10.0
+HTML_PAGE = b"""<!DOCTYPE html>
+<html lang="en">
+<head><title>503 Service Temporarily Unavailable</title></head>
+<body><h1>Service Temporarily Unavailable</h1>
+<p>The server is down for maintenance. Please try again later.</p></body>
+</html>
+"""
+"""What `Fault.html` answers with status 200."""
 
 
 class ReplayError(ValueError):
@@ -204,6 +216,7 @@ class FaultKind(StrEnum):
     HTTP = "http"
     EMPTY = "empty"
     TRUNCATED = "truncated"
+    HTML = "html"
     RESET = "reset"
     SLOW = "slow"
     WITHDRAWN = "withdrawn"
@@ -248,6 +261,11 @@ class Fault:
     def truncated(cls) -> Fault:
         """Answer 200 with the first half of the feed's bytes (Content-Length matches)."""
         return cls(FaultKind.TRUNCATED)
+
+    @classmethod
+    def html(cls, content_type: str = "text/html; charset=utf-8") -> Fault:
+        """Answer 200 with an HTML page, as a proxy or a maintenance page does, not a feed."""
+        return cls(FaultKind.HTML, headers=(("Content-Type", content_type),))
 
     @classmethod
     def reset(cls) -> Fault:
@@ -313,6 +331,11 @@ class _Response:
         return cls(status, f"HTTP {status}\n".encode(), content)
 
     @classmethod
+    def html(cls, headers: tuple[tuple[str, str], ...]) -> _Response:
+        """A 200 answer with an HTML page."""
+        return cls(200, HTML_PAGE, headers)
+
+    @classmethod
     def atom(cls, body: bytes) -> _Response:
         """A 200 answer with an Atom feed."""
         return cls(200, body, (("Content-Type", "application/atom+xml; charset=utf-8"),))
@@ -370,6 +393,18 @@ class _State:
     queue: collections.deque[Fault] = field(default_factory=collections.deque)
     per_id: dict[str, Fault] = field(default_factory=dict)
     log: list[RecordedRequest] = field(default_factory=list)
+    active: int = 0
+
+    @contextlib.contextmanager
+    def serving(self) -> Iterator[None]:
+        """Count a request as in flight while its handler runs."""
+        with self.lock:
+            self.active += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.active -= 1
 
     def take_fault(self, id_list: Sequence[str]) -> Fault:
         """The next queued fault, else the first per-id fault that changes the whole answer."""
@@ -416,6 +451,8 @@ def _answer(state: _State, query: _Query, fault: Fault) -> _Response:
         return _Response.text(fault.status, fault.headers)
     if fault.kind is FaultKind.RESET:
         return _Response(None)
+    if fault.kind is FaultKind.HTML:
+        return _Response.html(fault.headers)
     if fault.kind is FaultKind.EMPTY:
         return _Response.atom(render_feed([], 0, query.start, 0, query.query_string))
     withdrawn = state.withdrawn_ids(fault, query.id_list)
@@ -449,7 +486,11 @@ class _Handler(BaseHTTPRequestHandler):
     timeout = _HANDLER_TIMEOUT
 
     def do_GET(self) -> None:
-        """Answer one GET request."""
+        """Answer one GET request, counted in flight until it is answered."""
+        with self.server.state.serving():
+            self._get()
+
+    def _get(self) -> None:
         received_at = time.monotonic()
         split = urlsplit(self.path)
         if split.path != API_PATH:
@@ -630,6 +671,12 @@ class ArxivReplayServer:
         """A copy of the requests answered so far, in arrival order of their answers."""
         with self._state.lock:
             return list(self._state.log)
+
+    @property
+    def in_flight(self) -> int:
+        """How many requests are being answered right now (a slow answer counts until sent)."""
+        with self._state.lock:
+            return self._state.active
 
     def reset(self) -> None:
         """Forget the recorded requests (faults are kept, see `clear_faults`)."""

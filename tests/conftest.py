@@ -1,14 +1,23 @@
 """Shared fixtures: the loopback arXiv, DBLP and Crossref servers, copies of the survey
-repository, the CLI."""
+repository, the CLI.
+
+Every test leaves what it shares as it found it: each gets a loopback arXiv server of its own
+(stopped when the test ends, slow answers cut short), the session's DBLP, Crossref and search
+servers are cleared after each test, and every test works on its own copy of the repository,
+so the suite passes in any order (pytest-randomly shuffles it on every run).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+import sysconfig
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 from click.testing import CliRunner, Result
@@ -16,13 +25,16 @@ from click.testing import CliRunner, Result
 from speechlm_bib.cli import cli
 
 from arxiv_search_server import ArxivSearchServer
-from arxiv_server import ArxivReplayServer
+from arxiv_server import ArxivReplayServer, load_replay
 from scholarly_server import ReplayServer, load_both
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 REPLAY = DATA / "arxiv-replay"
 DISCOVER_REPLAY = DATA / "discover-replay"
+VARIANTS = DATA / "arxiv-variants"
+"""Made-up works whose answers carry a DOI, a journal reference, a comment, a title over two
+lines and an ``updated`` later than ``published``, as real arXiv answers do."""
 SURVEY_README = DATA / "awesome-speechlm-survey.README.md"
 SCHOLARLY_REPLAY = DATA / "scholarly-replay"
 SCHOLARLY_DECOYS = DATA / "scholarly-decoys"
@@ -30,23 +42,33 @@ REPOSITORY_FILES = ("entries", "data", "references.bib", "CITATION.cff", "README
 
 
 @pytest.fixture(scope="session")
-def replay_server() -> Iterator[ArxivReplayServer]:
-    """One loopback arXiv server for the session, serving the replay data."""
-    with ArxivReplayServer(REPLAY) as server:
+def replay() -> Mapping[str, bytes]:
+    """The replay entries of tests/data/arxiv-replay, read once, read-only (servers copy them)."""
+    return MappingProxyType(load_replay(REPLAY))
+
+
+@contextlib.contextmanager
+def loopback_arxiv(entries: Mapping[str, bytes],
+                   monkeypatch: pytest.MonkeyPatch) -> Iterator[ArxivReplayServer]:
+    """A loopback arXiv server of its own, the environment pointing speechlm-bib at it.
+
+    No delay between requests, a 2-second timeout. Leaving stops the server: a slow answer is
+    cut short and every handler thread joined, so no request, fault or entry of one test
+    reaches another.
+    """
+    with ArxivReplayServer(entries) as server:
+        monkeypatch.setenv("SPEECHLM_BIB_ARXIV_API", server.url)
+        monkeypatch.setenv("SPEECHLM_BIB_ARXIV_DELAY", "0")
+        monkeypatch.setenv("SPEECHLM_BIB_ARXIV_TIMEOUT", "2")
         yield server
 
 
 @pytest.fixture
-def arxiv(replay_server: ArxivReplayServer,
+def arxiv(replay: Mapping[str, bytes],
           monkeypatch: pytest.MonkeyPatch) -> Iterator[ArxivReplayServer]:
-    """The loopback server, with the environment pointing speechlm-bib at it, no delay."""
-    replay_server.reset()
-    replay_server.clear_faults()
-    monkeypatch.setenv("SPEECHLM_BIB_ARXIV_API", replay_server.url)
-    monkeypatch.setenv("SPEECHLM_BIB_ARXIV_DELAY", "0")
-    monkeypatch.setenv("SPEECHLM_BIB_ARXIV_TIMEOUT", "2")
-    yield replay_server
-    replay_server.clear_faults()
+    """This test's own loopback arXiv server, free to be changed (see `loopback_arxiv`)."""
+    with loopback_arxiv(replay, monkeypatch) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
@@ -139,8 +161,26 @@ def run() -> Cli:
 
 def run_subprocess(*args: str | Path, cwd: Path,
                    env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the installed console script as a real process."""
+    """Run speechlm-bib as a real process (``python -m speechlm_bib``)."""
     command = [sys.executable, "-m", "speechlm_bib", *[str(a) for a in args]]
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=120, check=False)
+
+
+def console_script() -> Path:
+    """The ``speechlm-bib`` command pip installed beside this Python (fails if there is none)."""
+    scripts = sysconfig.get_path("scripts")
+    found = shutil.which("speechlm-bib", path=scripts)
+    if found is None:
+        pytest.fail(f"no speechlm-bib command in {scripts}: install the package "
+                    "(pip install -e '.[test]')")
+    return Path(found)
+
+
+def run_script(*args: str | Path, cwd: Path,
+               env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``speechlm-bib`` console script as a real process."""
+    command = [str(console_script()), *[str(a) for a in args]]
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
                           timeout=120, check=False)
 

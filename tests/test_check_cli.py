@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 from pathlib import Path
 
 import yaml
 
 from speechlm_bib.services import run_build
 
-from conftest import REPO, Cli, run_subprocess
+from conftest import REPO, Cli, run_script, run_subprocess
 
 ENTRY = "entries/models/020-claude-voice-mode.yaml"
 
@@ -120,7 +121,8 @@ def test_as_a_real_process(survey_repo: Path) -> None:
     assert json.loads(result.stdout)["summary"]["warning"] == 1
 
 
-def test_pre_commit_hooks() -> None:
+def test_pre_commit_hooks_run_the_installed_command(survey_repo: Path) -> None:
+    """Each hook's entry, run as pre-commit runs it: passes on the survey, fails when stale."""
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
     assert {hook["id"]: hook["entry"] for hook in hooks} == {
         "speechlm-bib-check": "speechlm-bib check",
@@ -128,3 +130,9 @@ def test_pre_commit_hooks() -> None:
     }
     assert all(hook["pass_filenames"] is False and hook["language"] == "python"
                for hook in hooks)
+    commands = [shlex.split(hook["entry"]) for hook in hooks]
+    assert {command[0] for command in commands} == {"speechlm-bib"}
+    assert [run_script(*c[1:], cwd=survey_repo).returncode for c in commands] == [0, 0]
+    bib = survey_repo / "references.bib"
+    bib.write_text(bib.read_text(encoding="utf-8").replace("Moshi", "Mosh", 1), encoding="utf-8")
+    assert [run_script(*c[1:], cwd=survey_repo).returncode for c in commands] == [1, 1]

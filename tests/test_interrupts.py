@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,16 @@ def start(root: Path, point: str, *args: str) -> tuple[subprocess.Popen[str], Pa
     return process, flag
 
 
+def wait_until(condition: Callable[[], bool], process: subprocess.Popen[str]) -> None:
+    """Wait (up to 30 s) until condition holds; fail, killing the process, if it never does."""
+    deadline = time.monotonic() + 30
+    while not condition():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise AssertionError(f"condition never met: {process.communicate(timeout=60)}")
+        time.sleep(0.02)
+
+
 def change_a_record(root: Path) -> None:
     """Edit entries/records.bib so that build has something to write."""
     path = root / "entries" / "records.bib"
@@ -104,9 +115,11 @@ def test_ctrl_c_leaves_the_repository_as_it_was(
                     encoding="utf-8")
     before = tree_bytes(survey_repo)
     if point == "request":
-        arxiv.inject(Fault.slow(3))
+        arxiv.inject(Fault.slow(60))  # cut short when the test's server stops
 
     process, _ = start(survey_repo, point, "sync", "--refresh")
+    if point == "request":
+        wait_until(lambda: arxiv.in_flight == 1, process)
     process.send_signal(signal.SIGINT)
     _stdout, stderr = process.communicate(timeout=60)
 

@@ -90,17 +90,21 @@ def look_up(preprints: Mapping[str, ArxivMetadata], dblp: ReplayServer,
 
 
 @pytest.fixture(scope="module")
-def survey(replay_server: ArxivReplayServer,
+def preprints(replay: Mapping[str, bytes]) -> Iterator[Mapping[str, ArxivMetadata]]:
+    """Every arXiv work of the replay, fetched once for this module from its own server."""
+    with ArxivReplayServer(replay) as server:
+        fetched = arxiv_source(FetchSettings(api=server.url, delay=0))(server.ids)
+    assert not fetched.failed and not fetched.unknown
+    yield fetched.found
+
+
+@pytest.fixture(scope="module")
+def survey(preprints: Mapping[str, ArxivMetadata],
            scholarly_servers: tuple[ReplayServer, ReplayServer]) -> Iterator[Lookup]:
     """Every arXiv work of the replay, looked up once for this module."""
-    replay_server.reset()
-    replay_server.clear_faults()
     for server in scholarly_servers:
         server.clear()
-    fetched = arxiv_source(FetchSettings(api=replay_server.url, delay=0))(replay_server.ids)
-    assert not fetched.failed and not fetched.unknown
-    yield look_up(fetched.found, *scholarly_servers)
-    replay_server.reset()
+    yield look_up(preprints, *scholarly_servers)
     for server in scholarly_servers:
         server.clear()
 
@@ -243,10 +247,9 @@ def _bib(lookup: Lookup, preprints: Mapping[str, ArxivMetadata]) -> tuple[str, S
 
 
 @pytest.fixture(scope="module")
-def upgraded(survey: Lookup, replay_server: ArxivReplayServer) -> tuple[str, Sequence[str]]:
-    ids = sorted(survey.fields)
-    preprints = arxiv_source(FetchSettings(api=replay_server.url, delay=0))(ids).found
-    return _bib(survey, preprints)
+def upgraded(survey: Lookup,
+             preprints: Mapping[str, ArxivMetadata]) -> tuple[str, Sequence[str]]:
+    return _bib(survey, {i: preprints[i] for i in sorted(survey.fields)})
 
 
 @pytest.mark.latex

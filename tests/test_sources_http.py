@@ -316,7 +316,7 @@ def test_settings_from_the_environment() -> None:
 
 @pytest.mark.parametrize("name, value, says", [
     ("SPEECHLM_BIB_DBLP_API", "dblp.org", "SPEECHLM_BIB_DBLP_API must be an http(s) URL"),
-    ("SPEECHLM_BIB_DBLP_DELAY", "-1", "SPEECHLM_BIB_DBLP_DELAY must be a number from 0 up"),
+    ("SPEECHLM_BIB_DBLP_DELAY", "-1", "SPEECHLM_BIB_DBLP_DELAY must be a number from 0 to 3600"),
     ("SPEECHLM_BIB_DBLP_TIMEOUT", "0", "SPEECHLM_BIB_DBLP_TIMEOUT must be a number"),
     ("SPEECHLM_BIB_DBLP_RETRIES", "two", "SPEECHLM_BIB_DBLP_RETRIES must be a whole number"),
     ("SPEECHLM_BIB_MAILTO", "me at example", "SPEECHLM_BIB_MAILTO must be an e-mail address"),
@@ -331,15 +331,15 @@ def test_a_bad_setting_is_a_settings_error(name: str, value: str, says: str) -> 
 
 
 def test_every_source_fits_the_protocol(
-    servers: tuple[ReplayServer, ReplayServer], replay_server: ArxivReplayServer
+    servers: tuple[ReplayServer, ReplayServer], arxiv: ArxivReplayServer
 ) -> None:
     dblp_service, crossref_service = dblp(servers[0]), crossref(servers[1])
     searches: Source[tuple[DblpHit, ...]] = dblp_service.search
     works: Source[CrossrefWork] = crossref_service.works
-    arxiv: Source[ArxivMetadata] = arxiv_source(FetchSettings(api=replay_server.url, delay=0))
+    arxiv_works: Source[ArxivMetadata] = arxiv_source(FetchSettings(api=arxiv.url, delay=0))
 
     results: list[Result[object]] = [searches([SLAMMING]), works([ACL_SURVEY]),
-                                     arxiv(["2502.15814", "2502.99999"])]
+                                     arxiv_works(["2502.15814", "2502.99999"])]
 
     assert [len(r.found) for r in results] == [1, 1, 1]
     assert results[2].unknown == ("2502.99999",)

@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+import re
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-
-import pytest
 
 from speechlm_bib.sources.arxiv import FetchSettings, fetch_metadata
 from speechlm_bib.store.repository import load_repository
 
 from arxiv_server import ArxivReplayServer, load_replay, make_entry
-from conftest import REPLAY, REPO, Cli, run_subprocess, tree_bytes
+from conftest import REPO, VARIANTS, Cli, run_subprocess, tree_bytes
 
 STORE = Path("data") / "arxiv.json"
-
-
-@pytest.fixture
-def own_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ArxivReplayServer]:
-    """A server of this test's own, free to be changed."""
-    with ArxivReplayServer(REPLAY) as server:
-        monkeypatch.setenv("SPEECHLM_BIB_ARXIV_API", server.url)
-        monkeypatch.setenv("SPEECHLM_BIB_ARXIV_DELAY", "0")
-        yield server
 
 
 def test_first_sync_batches_and_reproduces_the_committed_files(
@@ -60,8 +51,8 @@ def test_refresh_fetches_again_in_one_request_and_changes_nothing(
 
 
 def test_a_new_version_is_reported_field_by_field_and_the_key_stays(
-        survey_repo: Path, own_server: ArxivReplayServer, run: Cli) -> None:
-    own_server.set_entry("2410.00037", make_entry(
+        survey_repo: Path, arxiv: ArxivReplayServer, run: Cli) -> None:
+    arxiv.set_entry("2410.00037", make_entry(
         "2410.00037", "Moshi: A Speech-Text Foundation Model", ["Alexandre Défossez", "Kyutai"],
         version=2, published="2024-10-01", primary_category="eess.AS"))
     result = run("sync", "--refresh", "--only", "defossez2024moshi", root=survey_repo)
@@ -73,12 +64,12 @@ def test_a_new_version_is_reported_field_by_field_and_the_key_stays(
     bib = (survey_repo / "references.bib").read_text(encoding="utf-8")
     assert "@article{defossez2024moshi," in bib
     assert "{Moshi}: A Speech-Text Foundation Model" in bib
-    assert own_server.requests[0].id_list == ("2410.00037",)
+    assert arxiv.requests[0].id_list == ("2410.00037",)
 
 
 def test_dry_run_reports_and_writes_nothing(
-        survey_repo: Path, own_server: ArxivReplayServer, run: Cli) -> None:
-    own_server.set_entry("2410.00037", make_entry("2410.00037", "Moshi 2", ["A B"], version=2))
+        survey_repo: Path, arxiv: ArxivReplayServer, run: Cli) -> None:
+    arxiv.set_entry("2410.00037", make_entry("2410.00037", "Moshi 2", ["A B"], version=2))
     before = tree_bytes(survey_repo)
     result = run("sync", "--refresh", "--dry-run", root=survey_repo)
     assert result.exit_code == 0
@@ -87,8 +78,8 @@ def test_dry_run_reports_and_writes_nothing(
 
 
 def test_hand_maintained_fields_win_over_fetched_ones(
-        survey_repo: Path, own_server: ArxivReplayServer, run: Cli) -> None:
-    own_server.set_entry("2410.03751", make_entry(
+        survey_repo: Path, arxiv: ArxivReplayServer, run: Cli) -> None:
+    arxiv.set_entry("2410.03751", make_entry(
         "2410.03751", "A Different Title", ["Wenqian Cui"], version=3))
     records = survey_repo / "entries" / "records.bib"
     records.write_text(records.read_text(encoding="utf-8").replace(
@@ -130,8 +121,7 @@ def test_only_limits_the_sync_and_unknown_keys_are_refused(
     assert [r.id_list for r in arxiv.requests] == [("2410.00037", "2410.03751")]
 
 
-def test_fetch_batches_a_hundred_ids_a_request() -> None:
-    replay = load_replay(REPLAY)
+def test_fetch_batches_a_hundred_ids_a_request(replay: Mapping[str, bytes]) -> None:
     synthetic = {f"2401.{n:05d}": make_entry(f"2401.{n:05d}", f"Paper {n}", ["A B"])
                  for n in range(1, 151)}
     with ArxivReplayServer({**replay, **synthetic}) as server:
@@ -150,8 +140,8 @@ def test_fetch_waits_the_delay_between_requests() -> None:
 
 
 def test_add_takes_ids_and_urls_of_every_form(
-        survey_repo: Path, own_server: ArxivReplayServer, run: Cli) -> None:
-    own_server.set_entry("math/0211159", make_entry("math/0211159", "The entropy formula",
+        survey_repo: Path, arxiv: ArxivReplayServer, run: Cli) -> None:
+    arxiv.set_entry("math/0211159", make_entry("math/0211159", "The entropy formula",
                                                     ["Grisha Perelman"], published="2002-11-01"))
     forms = ["arXiv:2407.18961v1", "https://arxiv.org/pdf/2411.05361v2.pdf", "math/0211159"]
     for form in forms:
@@ -238,3 +228,88 @@ def test_add_places_a_row_after_a_key_first_or_last(survey_repo: Path,
                   root=survey_repo)
     assert refused.exit_code == 2
     assert "--after: no row of this section cites 'nguyen2020zerox'" in refused.stderr
+
+
+STREAMING = {
+    "version": 2,
+    "title": "Streaming Speech Language Models: Latency, Quality and the Price of Full Duplex",
+    "authors": ["Chioma Okafor", "Jürgen Weiß", "Mei-Ling Tsai"],
+    "published": "2024-12-30",
+    "updated": "2025-03-14",
+    "primary_category": "cs.CL",
+    "doi": "10.5555/taslp.2025.20001",
+    "journal_ref": ("IEEE/ACM Transactions on Audio, Speech, and Language Processing 33 (2025) "
+                    "101-114"),
+    "comment": "Accepted to IEEE/ACM TASLP; 14 pages, 6 figures; v2: camera-ready",
+}
+STREAMING_RECORD = """\
+@article{okafor2024streaming,
+  author = {Okafor, Chioma and Wei{\\ss}, J{\\"u}rgen and Tsai, Mei-Ling},
+  title = {Streaming Speech Language Models: Latency, Quality and the Price of Full Duplex},
+  journal = {arXiv preprint arXiv:2412.20001},
+  year = 2024,
+  doi = {10.5555/taslp.2025.20001},
+  eprint = {2412.20001},
+  archiveprefix = {arXiv},
+  primaryclass = {cs.CL},
+  url = {https://arxiv.org/abs/2412.20001}
+}"""
+
+
+def _with_variants(root: Path, server: ArxivReplayServer) -> None:
+    """Serve the variant answers and give each an entry (without a key yet)."""
+    for arxiv_id, entry in load_replay(VARIANTS).items():
+        server.set_entry(arxiv_id, entry)
+    (root / "entries" / "models" / "990-streamlm.yaml").write_text(
+        "name: StreamLM\narxiv: '2412.20001'\n", encoding="utf-8")
+    (root / "entries" / "benchmarks" / "990-dialeval.yaml").write_text(
+        "name: DialEval\narxiv: '2501.20002'\n", encoding="utf-8")
+
+
+def _record(root: Path, key: str) -> str:
+    bib = (root / "references.bib").read_text(encoding="utf-8")
+    match = re.search(rf"^@\w+\{{{key},\n.*?^\}}$", bib, re.MULTILINE | re.DOTALL)
+    assert match is not None, f"no record {key} in references.bib"
+    return match[0]
+
+
+def test_doi_journal_reference_comment_and_both_dates_are_stored(
+        survey_repo: Path, arxiv: ArxivReplayServer, run: Cli) -> None:
+    """Title, comment and journal reference on one line; the year and key from published."""
+    _with_variants(survey_repo, arxiv)
+
+    result = run("sync", root=survey_repo)
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("2 added, 0 changed, 0 unchanged, 81 already stored")
+    stored = json.loads((survey_repo / STORE).read_text(encoding="utf-8"))
+    assert stored["2412.20001"] == STREAMING
+    assert stored["2501.20002"] == {
+        "version": 3, "title": "Spoken Dialogue Evaluation without Transcripts",
+        "authors": ["Ana Sofía Ramírez", "Tomás Novák"], "published": "2025-01-20",
+        "updated": "2025-05-02", "primary_category": "eess.AS", "comment": "Interspeech 2025"}
+    assert _record(survey_repo, "okafor2024streaming") == STREAMING_RECORD
+    without_doi = _record(survey_repo, "ramirez2025spoken")
+    assert "  year = 2025,\n" in without_doi and "doi" not in without_doi
+    entry = survey_repo / "entries" / "models" / "990-streamlm.yaml"
+    assert entry.read_text(encoding="utf-8").startswith("key: okafor2024streaming\n")
+
+
+def test_a_new_version_changes_updated_but_not_published_the_year_or_the_key(
+        survey_repo: Path, arxiv: ArxivReplayServer, run: Cli) -> None:
+    _with_variants(survey_repo, arxiv)
+    assert run("sync", root=survey_repo).exit_code == 0
+    v2 = (VARIANTS / "2412.20001.xml").read_bytes()
+    arxiv.set_entry("2412.20001", v2.replace(b"v2<", b"v3<").replace(b'v2"', b'v3"')
+                    .replace(b"2025-03-14T17:02:11Z", b"2025-06-02T10:00:00Z"))
+
+    result = run("sync", "--refresh", "--only", "okafor2024streaming", root=survey_repo)
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[1:] == [
+        "  changed 2412.20001: version: 2 -> 3",
+        "  changed 2412.20001: updated: '2025-03-14' -> '2025-06-02'",
+    ]
+    stored = json.loads((survey_repo / STORE).read_text(encoding="utf-8"))
+    assert stored["2412.20001"] == {**STREAMING, "version": 3, "updated": "2025-06-02"}
+    assert _record(survey_repo, "okafor2024streaming") == STREAMING_RECORD

@@ -66,6 +66,7 @@ TRANSIENT: dict[str, Fault] = {
     "http-429": Fault.rate_limited(),
     "empty-page": Fault.empty(),
     "truncated-xml": Fault.truncated(),
+    "html-page": Fault.html(),
     "connection-reset": Fault.reset(),
     "slower-than-timeout": Fault.slow(1.0),
 }
@@ -120,11 +121,14 @@ def test_retry_after_is_honoured(
     assert second.received_at - first.received_at >= 1
 
 
+HTML = "arXiv answered with an HTML page, not a feed: a proxy or an error page is in the way"
 PERSISTENT: dict[str, tuple[Fault, str]] = {
     "http-500": (Fault.http(500), "HTTP 500"),
     "http-503-retry-after": (Fault.unavailable(retry_after=0), "HTTP 503"),
     "http-429": (Fault.rate_limited(), "HTTP 429"),
     "truncated-xml": (Fault.truncated(), "arXiv returned a cut-off or unreadable page"),
+    "html-page": (Fault.html(), HTML),
+    "html-page-labelled-atom": (Fault.html("application/atom+xml; charset=utf-8"), HTML),
     "connection-reset": (Fault.reset(), "connection failed (ConnectionError)"),
     "slower-than-timeout": (Fault.slow(1.0), "no answer within 0.5 s"),
 }
@@ -166,7 +170,6 @@ def test_a_lasting_fault_keeps_what_is_stored_and_names_the_failed_ids(
     assert again.exit_code == 0, again.stderr
     assert again.stdout.startswith("1 added, 0 changed, 0 unchanged, 80 already stored")
     assert tree_bytes(survey_repo) == original
-    settled(fast, 7)
 
 
 def _without(tree: dict[str, bytes], path: Path) -> dict[str, bytes]:
@@ -264,8 +267,8 @@ def test_add_of_an_unknown_id_writes_nothing(
     assert tree_bytes(survey_repo) == before
 
 
-@pytest.mark.parametrize("fault", [Fault.http(500), Fault.reset(), Fault.truncated()],
-                         ids=["http-500", "reset", "truncated"])
+@pytest.mark.parametrize("fault", [Fault.http(500), Fault.reset(), Fault.truncated(),
+                                   Fault.html()], ids=["http-500", "reset", "truncated", "html"])
 def test_add_during_an_outage_writes_nothing(
     fault: Fault, fast: ArxivReplayServer, survey_repo: Path, run: Cli
 ) -> None:
@@ -308,3 +311,52 @@ def test_dry_run_under_faults_writes_nothing(
     assert result.exit_code == 1
     assert tree_bytes(survey_repo) == before
 
+
+
+@pytest.mark.parametrize("status", [400, 404])
+def test_a_request_error_is_not_retried(
+    status: int, fast: ArxivReplayServer, survey_repo: Path, run: Cli,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """400 and 404 say the request is wrong: asking again cannot help."""
+    monkeypatch.setenv("SPEECHLM_BIB_ARXIV_RETRIES", "3")
+    original = tree_bytes(survey_repo)
+    fast.fail_ids({"2106.07447": Fault.http(status), "2407.18961": Fault.http(status)})
+
+    result = run("sync", "--refresh", root=survey_repo)
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"speechlm-bib: sync incomplete: 81 arXiv ids could not be fetched (HTTP {status}): ")
+    assert [r.status for r in fast.requests] == [status]
+    assert tree_bytes(survey_repo) == original
+
+    added = run("add", "2407.18961", "--section", "datasets", root=survey_repo)
+
+    assert added.exit_code == 1
+    assert added.stderr == (f"speechlm-bib: error: arXiv 2407.18961: HTTP {status}; "
+                            "nothing was written\n")
+    assert [r.status for r in fast.requests] == [status, status]
+    assert tree_bytes(survey_repo) == original
+
+
+def test_an_html_page_for_a_lone_id_is_a_failure_not_an_unknown_id(
+    fast: ArxivReplayServer, survey_repo: Path, run: Cli
+) -> None:
+    """A proxy's page holds no entries: that must not read as "arXiv does not know it"."""
+    original = tree_bytes(survey_repo)
+    fast.fail_ids({"2106.07447": Fault.html()})
+
+    result = run("sync", "--refresh", "--only", "2106.07447", root=survey_repo)
+
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "0 added, 0 changed, 0 unchanged, 0 already stored (not fetched), "
+        "0 unknown to arXiv, 1 failed",
+        f"  failed 2106.07447: {HTML}",
+    ]
+    assert result.stderr == (f"speechlm-bib: sync incomplete: 1 arXiv ids could not be fetched "
+                             f"({HTML}): 2106.07447; what was stored for them is kept; "
+                             "run sync again\n")
+    assert [r.fault for r in fast.requests] == [Fault.html()] * 2
+    assert tree_bytes(survey_repo) == original

@@ -6,6 +6,7 @@ takes; the values then travel as arguments, never read again from the environmen
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from urllib.parse import urlsplit
@@ -13,16 +14,22 @@ from urllib.parse import urlsplit
 from .errors import SettingsError
 
 _EMAIL = re.compile(r"[^@\s<>()\[\];:,]+@[^@\s<>()\[\];:,]+\.[^@\s<>()\[\];:,.]+")
+MAX_SECONDS = 3600.0
+"""The longest delay, timeout or wait a setting may ask for: an hour."""
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def number(env: Mapping[str, str], name: str, default: float, *,
-           minimum: float = 0.0, maximum: float | None = None) -> float:
-    """A number of the environment (seconds, say) between minimum and maximum.
+           minimum: float = 0.0, maximum: float = MAX_SECONDS) -> float:
+    """A finite number of the environment (seconds, say) between minimum and maximum.
 
     >>> number({"X": "2.5"}, "X", 3.0)
     2.5
     >>> number({}, "X", 3.0)
     3.0
+    >>> number({"X": "inf"}, "X", 3.0)
+    Traceback (most recent call last):
+    speechlm_bib.errors.SettingsError: X must be a number from 0 to 3600, not 'inf'
     """
     text = env.get(name, "").strip()
     if not text:
@@ -30,8 +37,8 @@ def number(env: Mapping[str, str], name: str, default: float, *,
     try:
         value = float(text)
     except ValueError:
-        value = float("nan")
-    if not (value >= minimum and (maximum is None or value <= maximum)):
+        value = math.nan
+    if not (math.isfinite(value) and minimum <= value <= maximum):
         raise SettingsError(f"{name} must be {_range(minimum, maximum, 'a number')}, "
                             f"not {text!r}")
     return value
@@ -43,11 +50,15 @@ def integer(env: Mapping[str, str], name: str, default: int, *,
 
     >>> integer({"X": "7"}, "X", 4)
     7
+    >>> integer({"X": "²"}, "X", 4)
+    Traceback (most recent call last):
+    speechlm_bib.errors.SettingsError: X must be a whole number from 0 up, not '²'
     """
     text = env.get(name, "").strip()
     if not text:
         return default
-    if not text.isdigit() or int(text) < minimum or (maximum is not None and int(text) > maximum):
+    if (not _DIGITS.fullmatch(text) or int(text) < minimum
+            or (maximum is not None and int(text) > maximum)):
         raise SettingsError(f"{name} must be {_range(minimum, maximum, 'a whole number')}, "
                             f"not {text!r}")
     return int(text)
@@ -56,15 +67,17 @@ def integer(env: Mapping[str, str], name: str, default: int, *,
 def url(env: Mapping[str, str], name: str, default: str) -> str:
     """An http(s) URL of the environment (a service's endpoint), without a trailing slash.
 
+    The endpoint takes no query or fragment: the request's own query is appended to it.
+
     >>> url({"X": "http://127.0.0.1:8080/api/"}, "X", "https://example.org")
     'http://127.0.0.1:8080/api'
     """
     text = env.get(name, "").strip()
     if not text:
         return default
-    parts = urlsplit(text)
-    if parts.scheme not in {"http", "https"} or not parts.netloc:
-        raise SettingsError(f"{name} must be an http(s) URL such as {default}, not {text!r}")
+    if not _is_endpoint(text):
+        raise SettingsError(f"{name} must be an http(s) URL such as {default}, without query "
+                            f"or fragment, not {text!r}")
     return text.rstrip("/")
 
 
@@ -83,6 +96,24 @@ def email(env: Mapping[str, str], name: str) -> str | None:
         raise SettingsError(f"{name} must be an e-mail address such as name@example.org, "
                             f"not {text!r}")
     return text
+
+
+def _is_endpoint(text: str) -> bool:
+    """Whether text is an http(s) URL with a host, a valid port and nothing after its path.
+
+    >>> [_is_endpoint(t) for t in ("https://h/api", "http://h:99999/", "http://h/a b",
+    ...                            "http://h/api?x=1", "http:///api", "http://[::1/")]
+    [True, False, False, False, False, False]
+    """
+    if any(c.isspace() or not c.isprintable() for c in text):
+        return False
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 -- raises ValueError when out of range or not a number
+    except ValueError:
+        return False
+    return (parts.scheme in {"http", "https"} and bool(parts.hostname)
+            and not parts.query and not parts.fragment and not text.endswith(("?", "#")))
 
 
 def _range(minimum: float, maximum: float | None, what: str) -> str:

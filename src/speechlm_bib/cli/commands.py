@@ -98,7 +98,9 @@ def build(settings: Settings, check: bool) -> None:
     from ..services import run_build  # the core loads when a command runs, not for --help
 
     root = settings.find_root()
-    paths = run_build(root, check=check, lock_wait=settings.lock_wait)
+    # A check writes nothing, so it takes no lock and reads no lock setting.
+    paths = run_build(root, check=True) if check else run_build(root,
+                                                                lock_wait=settings.lock_wait)
     names = ", ".join(str(p.relative_to(root)) for p in paths)
     if check and paths:
         click.echo(f"out of date: {names} (run `speechlm-bib build`)", err=True)

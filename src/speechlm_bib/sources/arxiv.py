@@ -1,9 +1,9 @@
 """Fetching metadata from the arXiv API through the ``arxiv`` client.
 
 Requests are batched (up to 100 ids each), spaced by the delay arXiv asks for, time out,
-and are retried with exponential backoff on HTTP errors, dropped connections and arXiv's
-spurious empty pages, honouring Retry-After. What could not be fetched is reported, never
-guessed.
+and are retried with exponential backoff on HTTP 429 and 5xx answers (never on 400 or 404),
+dropped connections, cut-off pages, HTML pages in place of the feed and arXiv's spurious
+empty pages, honouring Retry-After. What could not be fetched is reported, never guessed.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ BATCH_SIZE = 100
 _RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 _EMPTY = "arXiv returned an empty page"
 _UNREADABLE = "arXiv returned a cut-off or unreadable page"
+_HTML = "arXiv answered with an HTML page, not a feed: a proxy or an error page is in the way"
 _WITHDRAWN = re.compile(r"\bwithdrawn\b", re.IGNORECASE)
 
 
@@ -187,13 +188,13 @@ class Source:
             return [], (_EMPTY, True)
         except (arxiv.ArxivError, ValueError):
             # A page cut off inside a value (a date, say) fails while the entry is read.
-            return [], (_UNREADABLE, True)
+            return [], (self._unreadable(), True)
         except requests.Timeout:
             return [], (f"no answer within {self.settings.timeout:g} s", True)
         except requests.RequestException as error:
             return [], (f"connection failed ({type(error).__name__})", True)
         if self.malformed():
-            return [], (_UNREADABLE, True)
+            return [], (self._unreadable(), True)
         return found, None
 
     def _accept(self, batch: list[str], found: list[Any],
@@ -213,6 +214,11 @@ class Source:
         return any(b"</feed>" not in r.content[-200:] for r in self.responses
                    if r.status_code == 200)
 
+    def _unreadable(self) -> str:
+        """Why a page of this try could not be read: HTML in place of the feed, or cut off."""
+        pages = [r for r in self.responses if r.status_code == 200]
+        return _HTML if any(_is_html(r) for r in pages) else _UNREADABLE
+
     def wait(self, attempt: int, reason: str) -> None:
         """Sleep before another try: exponential backoff, or longer when Retry-After says so."""
         seconds = min(self.settings.delay * 2 ** attempt, self.settings.max_wait)
@@ -221,6 +227,13 @@ class Source:
             seconds = min(max(seconds, retry_after), self.settings.max_wait)
         logger.info("arXiv: %s; retrying in %.1f s", reason, seconds)
         time.sleep(seconds)
+
+
+def _is_html(response: Any) -> bool:
+    """Whether an answer is an HTML page, by its Content-Type or by its first tag."""
+    kind = response.headers.get("Content-Type", "").lower()
+    start = response.content[:100].lstrip().lower()
+    return "html" in kind or start.startswith((b"<!doctype html", b"<html"))
 
 
 def _retry_after(response: Any) -> float | None:
