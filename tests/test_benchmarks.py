@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
 import run as bench
 import synth
+import texscan
 
 
 def test_generated_repository_syncs_in_one_request_and_builds(
@@ -64,3 +65,11 @@ def test_quick_run_prints_every_row(capsys: pytest.CaptureFixture[str]) -> None:
     assert {("survey: build --check", "survey", ""), ("build", "40", ""),
             ("build --check", "40", "")} <= rows
     assert any(what == "check" for what, _, _ in rows)
+
+
+def test_texscan_prints_a_row_per_paper(capsys: pytest.CaptureFixture[str]) -> None:
+    assert texscan.main(["--sizes", "40"]) == 0
+    rows = [line.split("|")[1:-1] for line in capsys.readouterr().out.splitlines()[2:]]
+    assert [row[0].strip() for row in rows] == [
+        "synth paper.tex, N = 40", "prose, N = 40", "prose, harder forms, N = 40"]
+    assert [int(row[2].replace(",", "")) for row in rows] == [43, 40, 40]
