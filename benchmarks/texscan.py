@@ -25,7 +25,8 @@ sys.path[:0] = [str(BENCH), str(BENCH.parent / "src")]
 
 import synth  # noqa: E402
 
-from speechlm_bib.tex.scan import parse_tex, scan_tex  # noqa: E402
+from speechlm_bib.tex.files import scan_tex  # noqa: E402
+from speechlm_bib.tex.scan import parse_tex  # noqa: E402
 
 
 def best_of(runs: int, action: Callable[[], object]) -> float:

@@ -15,7 +15,7 @@ from speechlm_bib.commands import run_check
 from speechlm_bib.errors import InputError
 from speechlm_bib.model import Finding
 from speechlm_bib.repository import load_repository
-from speechlm_bib.tex.scan import scan_paths
+from speechlm_bib.tex.files import scan_paths
 
 PREAMBLE = ("\\documentclass{article}\n\\usepackage[T1]{fontenc}\\usepackage{lmodern}"
             "\\usepackage{url}\\usepackage{natbib}\n\\begin{document}\n")

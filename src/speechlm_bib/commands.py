@@ -189,7 +189,7 @@ def _key_for(repo: Repository, meta: ArxivMetadata) -> str:
 def run_check(root: Path, papers: Collection[Path] = ()) -> list[Finding]:
     """Every finding on the repository and, when given, on LaTeX papers (.tex, .aux, folders)."""
     from .checks import check_all
-    from .tex.scan import scan_paths
+    from .tex.files import scan_paths
 
     repo = load_repository(root)
     stale = stale_files(generated_files(repo))
@@ -216,7 +216,7 @@ def run_export(root: Path, fmt: str, keys: Collection[str] = (),
         select_records,
         split_keys,
     )
-    from .tex.scan import scan_paths
+    from .tex.files import scan_paths
 
     repo = load_repository(root)
     cited = scan_paths(sources) if sources else None

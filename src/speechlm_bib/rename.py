@@ -117,7 +117,7 @@ def _rename_in_records(path: Path, line: int, old: str, new: str) -> bytes:
 def _rename_in_tex(paths: Sequence[Path], old: str,
                    new: str) -> tuple[dict[Path, bytes], list[Change]]:
     """Every LaTeX source the paths reach with its citations of old rewritten."""
-    from .tex.scan import scan_paths
+    from .tex.files import scan_paths
 
     if not paths:
         return {}, []
