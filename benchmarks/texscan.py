@@ -7,7 +7,8 @@ For each size N, ``synth.generate`` writes a synced repository whose paper.tex c
 key, a hundred keys to a ``\\cite`` (N citations, little prose). A second paper of N/4
 paragraphs of prose (comments, inline math, ``\\textbf``, ``\\citep`` with notes, biblatex
 ``\\parencites``; N citations too) shows the cost of reading text around the citations. The
-third is the same prose with a backslash in every note and a comment in every key list.
+third is the same prose with a backslash in every note and a comment in every key list, which
+tex/reader.py hands to pylatexenc's walker instead of reading them itself.
 Each row times ``parse_tex`` on the text in memory and ``scan_tex`` on the file.
 """
 

@@ -3,7 +3,10 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from speechlm_bib.tex import commands
 from speechlm_bib.tex.scan import (
     Citation,
     CitedKeys,
@@ -345,3 +348,55 @@ def test_a_large_source_with_many_citations_is_read_in_one_pass() -> None:
     assert len(parsed.citations) == 80_000
     column = text.splitlines()[-1].index("{n}") + 2
     assert parsed.citations[-1] == Citation("n", TEX, 40_000, column, "parencites")
+
+
+# --- a property ----------------------------------------------------------------------------
+
+KEY = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9:_+./-]{0,10}", fullmatch=True)
+SEPARATOR = st.sampled_from([",", ", ", " ,\n\t", ",% note\n  "])
+NOTES = st.sampled_from(["", "[see]", "[see][p.~2]", " [{a]}]\n", "[see [1]]"])
+
+
+@st.composite
+def hidden(draw: st.DrawFn, keys: list[str]) -> str:
+    """A citation of keys where LaTeX does not read it."""
+    cite = "\\cite{" + ",".join(keys) + "}"
+    environment = draw(st.sampled_from(sorted(commands.VERBATIM_ENVIRONMENTS)))
+    return draw(st.sampled_from([
+        f"% {cite}\n", f"\\begin{{{environment}}}\n{cite}\n\\end{{{environment}}}",
+        f"\\verb|{cite}|", f"\\url{{https://x.org/a%20{cite}}}", f"\\verb*+{cite}+",
+    ]))
+
+
+@st.composite
+def paper(draw: st.DrawFn) -> tuple[str, list[str]]:
+    """A text of citations and hidden citations of random keys; the keys cited, in order."""
+    pieces, expected = [], []
+    for _ in range(draw(st.integers(0, 8))):
+        keys = draw(st.lists(KEY, min_size=1, max_size=4))
+        kind = draw(st.sampled_from(["cite", "multicite", "hidden", "text"]))
+        if kind == "cite":
+            command = draw(st.sampled_from(sorted(commands.CITE_COMMANDS)))
+            star = draw(st.sampled_from(["", "*"]))
+            body = draw(SEPARATOR).join(keys)
+            pieces.append(f"\\{command}{star}{draw(NOTES)}{{{body}}}")
+        elif kind == "multicite":
+            command = draw(st.sampled_from(sorted(commands.MULTICITE_COMMANDS)))
+            groups = "".join(f"[p.~{i}]{{{key}}}" for i, key in enumerate(keys))
+            pieces.append(f"\\{command}(see)(and){groups} and")
+        else:
+            pieces.append(draw(hidden(keys)) if kind == "hidden" else "Some $x$ \\% {text}.")
+        expected += keys if kind in ("cite", "multicite") else []
+        pieces.append(draw(st.sampled_from([" ", "\n", "\n\n"])))
+    return "".join(pieces), expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(paper())
+def test_cited_keys_come_back_exactly_where_they_stand(generated: tuple[str, list[str]]) -> None:
+    text, expected = generated
+    citations = parse_tex(text, TEX).citations
+    assert [c.key for c in citations] == expected
+    lines = text.split("\n")
+    for c in citations:
+        assert lines[c.line - 1][c.column - 1 :].startswith(c.key)

@@ -54,6 +54,8 @@ def cli(ctx: click.Context, root: Path | None, verbose: bool) -> None:
                         format="speechlm-bib: %(message)s")
     # speechlm-bib reports broken BibTeX itself, as one line naming file and line.
     logging.getLogger("bibtexparser").setLevel(logging.INFO if verbose else logging.CRITICAL)
+    # pylatexenc notes each LaTeX error its walker reads past, which the scanner does on purpose.
+    logging.getLogger("pylatexenc").setLevel(logging.WARNING)
     ctx.obj = Settings(root)
 
 

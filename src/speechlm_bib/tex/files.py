@@ -13,10 +13,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from ..errors import InputError
+from .commands import IMPORT_COMMANDS, IMPORT_FROM_HERE, IMPORT_FROM_MAIN
 from .scan import (
-    IMPORT_COMMANDS,
-    IMPORT_FROM_HERE,
-    IMPORT_FROM_MAIN,
     Citation,
     CitedKeys,
     Inclusion,
