@@ -1,5 +1,6 @@
 """Reading a paper's files: inclusions followed as LaTeX does, .aux files, real LaTeX runs."""
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -7,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from speechlm_bib.tex.files import TexScanError, scan_aux, scan_paths, scan_tex
-from speechlm_bib.tex.scan import CitedKeys
+from speechlm_bib.tex.scan import Bibliography, CitedKeys
 
 TEX = Path("paper.tex")
 
@@ -166,6 +167,78 @@ def test_scan_paths_of_nothing() -> None:
     assert scan_paths([]) == CitedKeys((), False)
 
 
+# --- bibliographies -------------------------------------------------------------------------
+
+
+def declared(result: CitedKeys) -> list[tuple[Path, Path, int, str]]:
+    return [(b.file, b.path, b.line, b.command) for b in result.bibliographies]
+
+
+def test_bibliographies_of_a_multi_file_paper_resolve_from_the_main_folder(
+    tmp_path: Path,
+) -> None:
+    main = write(tmp_path / "paper" / "main.tex",
+                 "\\addbibresource{bib/refs.bib}\n\\input{chapters/intro}\n\\include{chapters/end}\n")
+    intro = write(tmp_path / "paper" / "chapters" / "intro.tex",
+                  "\\cite{a}\n\\addbibresource[label=own]{own.bib}\n")
+    end = write(tmp_path / "paper" / "chapters" / "end.tex", "\\bibliography{bib/refs,extra}")
+    paper = tmp_path / "paper"
+    result = scan_tex(main)
+    assert declared(result) == [
+        (paper / "bib" / "refs.bib", main, 1, "addbibresource"),
+        (paper / "own.bib", intro, 2, "addbibresource"),
+        (paper / "bib" / "refs.bib", end, 1, "bibliography"),
+        (paper / "extra.bib", end, 1, "bibliography"),
+    ]
+    assert result.bib_files == (paper / "bib" / "refs.bib", paper / "own.bib", paper / "extra.bib")
+    assert result.bibliographies[2] == Bibliography(
+        paper / "bib" / "refs.bib", "bib/refs", end, 1, 15, "bibliography")
+
+
+def test_a_subfile_and_an_import_declare_relative_to_the_main_folder_too(tmp_path: Path) -> None:
+    main = write(tmp_path / "main.tex", "\\subfile{parts/one}\\subimport{lib/}{two}")
+    write(tmp_path / "parts" / "one.tex", "\\bibliography{refs}")
+    write(tmp_path / "lib" / "two.tex", "\\addbibresource{lib/more.bib}")
+    assert scan_tex(main).bib_files == (tmp_path / "refs.bib", tmp_path / "lib" / "more.bib")
+
+
+def test_an_absolute_bibliography_path_stays_absolute(tmp_path: Path) -> None:
+    shared = tmp_path / "shared" / "all"
+    main = write(tmp_path / "paper" / "main.tex", f"\\bibliography{{{shared}}}")
+    assert scan_tex(main).bib_files == (shared.with_suffix(".bib"),)
+
+
+def test_a_declaration_in_a_commented_input_does_not_count(tmp_path: Path) -> None:
+    main = write(tmp_path / "main.tex", "%\\input{old}\n\\bibliography{new}")
+    write(tmp_path / "old.tex", "\\bibliography{old}")
+    assert scan_tex(main).bib_files == (tmp_path / "new.bib",)
+
+
+def test_a_directory_resolves_from_itself(tmp_path: Path) -> None:
+    write(tmp_path / "a.tex", "\\input{sub/b}")
+    write(tmp_path / "sub" / "b.tex", "\\bibliography{sub/refs}")
+    assert scan_tex(tmp_path).bib_files == (tmp_path / "sub" / "refs.bib",)
+
+
+def test_bibdata_resolves_from_the_main_aux_folder(tmp_path: Path) -> None:
+    aux = write(tmp_path / "build" / "paper.aux",
+                "\\citation{a}\n\\@input{ch/one.aux}\n\\bibdata{refs,bib/more.bib}\n")
+    write(tmp_path / "build" / "ch" / "one.aux", "\\citation{b}\n")
+    assert declared(scan_aux(aux)) == [
+        (tmp_path / "build" / "refs.bib", aux, 3, "bibdata"),
+        (tmp_path / "build" / "bib" / "more.bib", aux, 3, "bibdata"),
+    ]
+
+
+def test_scan_paths_keeps_each_declaration_once(tmp_path: Path) -> None:
+    tex = write(tmp_path / "paper.tex", "\\bibliography{refs}")
+    aux = write(tmp_path / "paper.aux", "\\bibdata{refs}")
+    result = scan_paths([tex, aux, tex])
+    assert declared(result) == [(tmp_path / "refs.bib", tex, 1, "bibliography"),
+                                (tmp_path / "refs.bib", aux, 1, "bibdata")]
+    assert result.bib_files == (tmp_path / "refs.bib",)
+
+
 # --- real LaTeX runs -----------------------------------------------------------------------
 
 BIB = r"""@article{vaswani2017attention, author = {Vaswani, Ashish}, title = {Attention Is All
@@ -252,3 +325,54 @@ def test_biblatex_aux_written_by_pdflatex_agrees_with_the_source(tmp_path: Path)
         "baevski2020wav2vec",
     )
     assert not from_aux.all_keys and not from_tex.all_keys
+
+
+MULTI_FILE_BIB = """@misc{own2024work, author = {Own, Author}, title = {Our Own Work},
+  year = {2024}}
+"""
+
+
+def run_tools(directory: Path, *commands: list[str]) -> None:
+    for command in commands:
+        subprocess.run(command, cwd=directory, check=True, capture_output=True, timeout=120)
+
+
+def write_multi_file_paper(root: Path, preamble: str, chapter_end: str) -> Path:
+    """A paper whose citations and bibliography declarations sit in included files."""
+    write(root / "bib" / "refs.bib", BIB)
+    write(root / "own.bib", MULTI_FILE_BIB)
+    write(root / "chapters" / "intro.tex", "Intro \\cite{vaswani2017attention}.\n")
+    write(root / "chapters" / "end.tex", "End \\cite{own2024work}.\n" + chapter_end)
+    return write(root / "paper.tex", "\\documentclass{article}\n" + preamble
+                 + "\\begin{document}\n\\input{chapters/intro}\n\\include{chapters/end}\n"
+                 "\\end{document}\n")
+
+
+@pytest.mark.latex
+@pytest.mark.skipif(shutil.which("pdflatex") is None or shutil.which("bibtex") is None,
+                    reason="pdflatex or bibtex not installed")
+def test_bibtex_opens_the_files_the_scan_resolves(tmp_path: Path) -> None:
+    paper = write_multi_file_paper(tmp_path, "\\usepackage{natbib}\n",
+                                   "\\bibliographystyle{plainnat}\n\\bibliography{bib/refs,own}\n")
+    run_tools(tmp_path, ["pdflatex", "-interaction=nonstopmode", "paper.tex"], ["bibtex", "paper"])
+    opened = re.findall(r"^Database file #\d+: (.+)$", (tmp_path / "paper.blg").read_text(),
+                        re.MULTILINE)
+    assert [tmp_path / name for name in opened] == [tmp_path / "bib" / "refs.bib",
+                                                    tmp_path / "own.bib"]
+    for result in (scan_tex(paper), scan_aux(tmp_path / "paper.aux")):
+        assert result.bib_files == tuple(tmp_path / name for name in opened)
+        assert all(file.is_file() for file in result.bib_files)
+
+
+@pytest.mark.latex
+@pytest.mark.skipif(shutil.which("pdflatex") is None or shutil.which("biber") is None,
+                    reason="pdflatex or biber not installed")
+def test_biber_opens_the_files_the_scan_resolves(tmp_path: Path) -> None:
+    preamble = ("\\usepackage[backend=biber]{biblatex}\n\\addbibresource{bib/refs.bib}\n"
+                "\\addbibresource[label=own]{own.bib}\n")
+    paper = write_multi_file_paper(tmp_path, preamble, "\\printbibliography\n")
+    run_tools(tmp_path, ["pdflatex", "-interaction=nonstopmode", "paper.tex"], ["biber", "paper"])
+    opened = re.findall(r"Found BibTeX data source '([^']+)'",
+                        (tmp_path / "paper.blg").read_text())
+    assert scan_tex(paper).bib_files == tuple(tmp_path / name for name in opened)
+    assert len(opened) == 2

@@ -84,6 +84,12 @@ def test_a_command_inside_the_notes_of_another_is_read_after_it() -> None:
         ("citep", 0), ("cite", 7)]
 
 
+def test_bibliography_commands_keep_their_options() -> None:
+    [command] = read_commands("\\addbibresource[label=x]{refs.bib}")
+    assert command.options == ("label=x",)
+    assert command.arguments == (Argument(25, "refs.bib"),)
+
+
 def test_a_text_ending_in_a_backslash_or_command_name_reads_nothing() -> None:
     assert list(read_commands("\\")) == []
     assert list(read_commands("\\cite")) == []

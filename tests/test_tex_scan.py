@@ -1,4 +1,4 @@
-"""The pure scanner: citations and inclusions of one .tex or .aux text."""
+"""The pure scanner: citations, inclusions and bibliographies of one .tex or .aux text."""
 
 from pathlib import Path
 
@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from speechlm_bib.tex import commands
 from speechlm_bib.tex.scan import (
+    BibDeclaration,
     Citation,
     CitedKeys,
     Inclusion,
@@ -218,6 +219,58 @@ def test_url_arguments_are_read_verbatim() -> None:
 
 def test_other_environments_are_read() -> None:
     assert cited("\\begin{figure}\\caption{\\cite{a}}\\end{figure}") == ["a"]
+
+
+# --- bibliography declarations ------------------------------------------------------------
+
+
+def test_each_bibliography_file_is_declared_where_its_name_stands() -> None:
+    text = (
+        "\\bibliography{refs, bib/own}\n"
+        "\\addbibresource[label=x]{a.bib}\\addbibresource {b v2.bib}\n"
+        "  \\addglobalbib{g.bib} \\nobibliography{nb}\n"
+    )
+    assert parse_tex(text, TEX).bibliographies == (
+        BibDeclaration("bibliography", "refs", 1, 15),
+        BibDeclaration("bibliography", "bib/own", 1, 21),
+        BibDeclaration("addbibresource", "a.bib", 2, 26),
+        BibDeclaration("addbibresource", "b v2.bib", 2, 49),
+        BibDeclaration("addglobalbib", "g.bib", 3, 17),
+        BibDeclaration("nobibliography", "nb", 3, 40),
+    )
+
+
+def test_declarations_that_latex_does_not_read_or_that_need_expansion_are_left_out() -> None:
+    text = (
+        "% \\bibliography{commented}\n"
+        "\\begin{verbatim}\\addbibresource{verbatim.bib}\\end{verbatim}\\verb|\\bibliography{v}|\n"
+        "\\bibliography{\\jobname,#1}\\addbibresource{\\bibdir/x.bib}\n"
+        "\\addbibresource[location=remote]{https://example.org/x.bib}\n"
+        "\\addbibresource[location=local]{kept.bib}\\bibliography\n\n{paragraph}"
+    )
+    assert parse_tex(text, TEX).bibliographies == (
+        BibDeclaration("addbibresource", "kept.bib", 5, 33),
+    )
+
+
+def test_a_comment_inside_a_bibliography_list_swallows_its_line_break() -> None:
+    text = "\\bibliography{refs,% the paper's own\n  own}"
+    assert [d.name for d in parse_tex(text, TEX).bibliographies] == ["refs", "own"]
+
+
+def test_bibdata_of_an_aux_file_declares_its_databases() -> None:
+    parsed = parse_aux(BIBTEX_AUX, Path("paper.aux"))
+    assert parsed.bibliographies == (
+        BibDeclaration("bibdata", "references", 10, 10),
+        BibDeclaration("bibdata", "extra", 10, 21),
+    )
+    assert [d.file_name for d in parsed.bibliographies] == ["references.bib", "extra.bib"]
+
+
+def test_file_names_are_those_bibtex_and_biber_open() -> None:
+    assert BibDeclaration("bibliography", "refs.bib", 1, 1).file_name == "refs.bib"
+    assert BibDeclaration("bibliography", "refs.2024", 1, 1).file_name == "refs.2024.bib"
+    assert BibDeclaration("addbibresource", "refs.bib", 1, 1).file_name == "refs.bib"
 
 
 # --- inclusions in the pure parser ---------------------------------------------------------

@@ -32,6 +32,9 @@ INPUT_COMMANDS = frozenset({"input", "include", "subfile", "subfileinclude"})
 IMPORT_FROM_MAIN = frozenset({"import", "inputfrom", "includefrom"})
 IMPORT_FROM_HERE = frozenset({"subimport", "subinputfrom", "subincludefrom"})
 IMPORT_COMMANDS = IMPORT_FROM_MAIN | IMPORT_FROM_HERE
+# bibtex and natbib name .bib files without their extension, biblatex one resource with it
+BIBTEX_COMMANDS = frozenset({"bibliography", "nobibliography"})
+BIBLATEX_COMMANDS = frozenset({"addbibresource", "addglobalbib"})
 URL_COMMANDS = frozenset({"url", "nolinkurl", "href"})
 VERBATIM_ENVIRONMENTS = frozenset(
     {
@@ -41,7 +44,8 @@ VERBATIM_ENVIRONMENTS = frozenset(
 )
 # every command whose arguments the walker reads specially
 WALKED_COMMANDS = (
-    CITE_COMMANDS | MULTICITE_COMMANDS | INPUT_COMMANDS | IMPORT_COMMANDS | URL_COMMANDS | {"verb"}
+    CITE_COMMANDS | MULTICITE_COMMANDS | INPUT_COMMANDS | IMPORT_COMMANDS | BIBTEX_COMMANDS
+    | BIBLATEX_COMMANDS | URL_COMMANDS | {"verb"}
 )
 
 
@@ -64,3 +68,4 @@ class Command:
     name: str
     start: int
     arguments: tuple[Argument, ...]
+    options: tuple[str, ...] = ()

@@ -4,6 +4,11 @@ r"""Read a paper's files and follow its inclusions the way LaTeX does.
 in with ``\input``, ``\include``, ``\subfile`` and the ``\import``/``\subimport`` forms;
 ``scan_aux`` reads an .aux file and the .aux files it ``\@input``s. Each file is read once and
 parsed by tex/scan.py; citations come out in reading order, each with its own file and line.
+
+Bibliography declarations are resolved against the main document's folder wherever they stand
+(in the main file or in a file it includes), since TeX, BibTeX and biber run there: BibTeX adds
+``.bib`` to a name that does not end in it, biber opens the name as written. For an .aux file
+the main document's folder is the folder of the main .aux.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from pathlib import Path
 from ..errors import InputError
 from .commands import IMPORT_COMMANDS, IMPORT_FROM_HERE, IMPORT_FROM_MAIN
 from .scan import (
+    BibDeclaration,
+    Bibliography,
     Citation,
     CitedKeys,
     Inclusion,
@@ -73,13 +80,30 @@ def _next_base(inclusion: Inclusion, target: Path, searched: Path, base: Path) -
     return searched if inclusion.command in IMPORT_COMMANDS else base
 
 
-def _position(item: Citation | Inclusion) -> tuple[int, int]:
-    """Line and column of item, to interleave citations and inclusions."""
+def _position(item: Citation | Inclusion | BibDeclaration) -> tuple[int, int]:
+    """Line and column of item, to interleave what a file holds."""
     return item.line, item.column
 
 
+def _resolve(declaration: BibDeclaration, path: Path, main_dir: Path) -> Bibliography:
+    """The bibliography file a declaration in path names, found from the main folder.
+
+    >>> _resolve(BibDeclaration("bibliography", "bib/refs", 3, 15), Path("p/ch/a.tex"), Path("p"))
+    Bibliography(file=PosixPath('p/bib/refs.bib'), name='bib/refs', path=PosixPath('p/ch/a.tex'), \
+line=3, column=15, command='bibliography')
+    """
+    return Bibliography(
+        main_dir / declaration.file_name,
+        declaration.name,
+        path,
+        declaration.line,
+        declaration.column,
+        declaration.command,
+    )
+
+
 class _Paper:
-    """Reads a tree of sources, each file once, collecting citations in reading order."""
+    """Reads a tree of sources, each file once, collecting what they declare in reading order."""
 
     def __init__(
         self,
@@ -90,19 +114,22 @@ class _Paper:
         self._cache = {} if cache is None else cache
         self.seen: set[Path] = set()
         self.citations: list[Citation] = []
+        self.bibliographies: list[Bibliography] = []
         self.all_keys = False
 
     def walk(self, path: Path, base: Path, main_dir: Path) -> None:
-        """Add the citations of path and, where it includes them, of its included files."""
+        """Add what path and, where it includes them, its included files hold."""
         self.seen.add(path.resolve())
         parsed = self._load(path)
         self.all_keys = self.all_keys or parsed.all_keys
-        items: Iterable[Citation | Inclusion] = heapq.merge(
-            parsed.citations, parsed.includes, key=_position
+        items: Iterable[Citation | Inclusion | BibDeclaration] = heapq.merge(
+            parsed.citations, parsed.includes, parsed.bibliographies, key=_position
         )
         for item in items:
             if isinstance(item, Citation):
                 self.citations.append(item)
+            elif isinstance(item, BibDeclaration):
+                self.bibliographies.append(_resolve(item, path, main_dir))
             else:
                 self._follow(item, path, base, main_dir)
 
@@ -124,12 +151,12 @@ class _Paper:
         return self._cache[key]
 
     def result(self) -> CitedKeys:
-        """Return the citations collected so far."""
-        return CitedKeys(tuple(self.citations), self.all_keys)
+        """Return what was collected so far."""
+        return CitedKeys(tuple(self.citations), self.all_keys, tuple(self.bibliographies))
 
 
 def _walk(parse: Callable[[str, Path], ParsedSource], path: Path) -> CitedKeys:
-    """Citations of the main file path and everything it includes."""
+    """What the main file path and everything it includes hold."""
     paper = _Paper(parse)
     paper.walk(path, path.parent, path.parent)
     return paper.result()
@@ -143,7 +170,7 @@ def _reached(path: Path, cache: dict[Path, ParsedSource]) -> set[Path]:
 
 
 def _scan_directory(directory: Path) -> CitedKeys:
-    """Citations of every .tex file in directory, files included by others read through them."""
+    """What every .tex file in directory holds, files included by others read through them."""
     files = sorted(path for path in directory.glob("*.tex") if path.is_file())
     cache: dict[Path, ParsedSource] = {}
     included = set[Path]().union(*(_reached(path, cache) for path in files))
@@ -155,20 +182,23 @@ def _scan_directory(directory: Path) -> CitedKeys:
 
 
 def scan_tex(path: Path) -> CitedKeys:
-    """Citations of a .tex file and the files it includes, or of every .tex in a directory."""
+    """Citations and bibliographies of a .tex file and its inclusions, or of a folder's .tex."""
     return _scan_directory(path) if path.is_dir() else _walk(parse_tex, path)
 
 
 def scan_aux(path: Path) -> CitedKeys:
-    r"""Citations recorded in an .aux file and the .aux files it ``\@input``s."""
+    r"""Citations and ``\bibdata`` of an .aux file and the .aux files it ``\@input``s."""
     return _walk(parse_aux, path)
 
 
 def scan_paths(paths: Iterable[Path]) -> CitedKeys:
-    """Citations of .aux files, .tex files and directories of .tex files, each counted once."""
+    """What .aux files, .tex files and folders of .tex files hold, each citation once."""
     results = [
         scan_aux(path) if path.suffix == ".aux" and not path.is_dir() else scan_tex(path)
         for path in paths
     ]
     citations = dict.fromkeys(citation for result in results for citation in result.citations)
-    return CitedKeys(tuple(citations), any(result.all_keys for result in results))
+    bibliographies = dict.fromkeys(item for result in results for item in result.bibliographies)
+    return CitedKeys(
+        tuple(citations), any(result.all_keys for result in results), tuple(bibliographies)
+    )

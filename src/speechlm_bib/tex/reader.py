@@ -124,7 +124,7 @@ class _Reading:
 
 
 def read_commands(text: str) -> Iterator[Command]:
-    """Every citation and inclusion command with its arguments, in order of start."""
+    """Every citation, inclusion and bibliography command with its arguments, by start."""
     reading = _Reading(text)
     pos = 0
     while (match := _NEXT.search(text, pos)) is not None:

@@ -1,14 +1,15 @@
-r"""Find the citations and included files of one LaTeX or .aux text.
+r"""Find the citations, included files and bibliographies of one LaTeX or .aux text.
 
-``parse_tex`` and ``parse_aux`` are pure: text in; citations and inclusions out, each with
-its 1-based line and column. tex/files.py reads the files and
+``parse_tex`` and ``parse_aux`` are pure: text in; citations, inclusions and bibliography
+declarations out, each with its 1-based line and column. tex/files.py reads the files and
 follows the inclusions. The commands of a .tex text are read by tex/reader.py (pylatexenc's
 walker, with a fast path for plain citation commands); here each command becomes what it means.
 
 The scanner reads text as LaTeX would, without expanding macros: comments, ``comment`` and
 verbatim environments, ``\verb`` and URLs are skipped, keys and file names that need macro
 expansion (``#1``, ``\keys``) are left out, and ``\iffalse`` blocks, ``\includeonly`` and
-citation commands the document defines itself are not understood.
+citation commands the document defines itself are not understood. A biblatex resource with
+the option ``location=remote`` is no file of the paper and is left out.
 
 .aux files are read with regular expressions, not with the walker: LaTeX writes them with
 ``@`` in command names (``\abx@aux@cite``, ``\@input``), where pylatexenc ends a command name
@@ -19,12 +20,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
 
 from .commands import (
+    BIBLATEX_COMMANDS,
+    BIBTEX_COMMANDS,
     CITE_COMMANDS,
     IMPORT_COMMANDS,
     MULTICITE_COMMANDS,
@@ -34,17 +37,20 @@ from .commands import (
 from .reader import read_commands
 
 _CITING = CITE_COMMANDS | MULTICITE_COMMANDS | {"citation", "abx@aux@cite"}
+_BIBTEX = BIBTEX_COMMANDS | {"bibdata"}
 _AUX_COMMAND = re.compile(
-    r"\\(citation|abx@aux@cite|abx@aux@nociteall|@input)(?![A-Za-z@])"
+    r"\\(citation|bibdata|abx@aux@cite|abx@aux@nociteall|@input)(?![A-Za-z@])"
 )
 _AUX_GROUP = re.compile(r"\s*\{([^{}]*)\}")
 # recent biblatex writes \abx@aux@cite{refsection}{key}, older versions \abx@aux@cite{key}
 _AUX_GROUPS = {"abx@aux@cite": 2, "abx@aux@nociteall": 0}
 _NEWLINE = re.compile(r"\n")
 _KEY = re.compile(r"[^,\s\x00](?:[^,]*[^,\s\x00])?")
+_RESOURCE = re.compile(r"[^\s\x00](?:.*[^\s\x00])?", re.DOTALL)
 _SWALLOWED = re.compile(r"\x00+\n?[ \t]*")
 # Text that names a key or file only once macros are expanded: \keymacro, #1, {...}.
 _UNEXPANDED = re.compile(r"[\\#{}]")
+_REMOTE = re.compile(r"(?:^|,)\s*location\s*=\s*remote\s*(?:,|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,20 +76,63 @@ class Inclusion:
 
 
 @dataclass(frozen=True, slots=True)
+class BibDeclaration:
+    r"""A bibliography file named by ``\bibliography``, ``\addbibresource`` or ``\bibdata``.
+
+    ``name`` is as written; where it stands is the name's line and column.
+    """
+
+    command: str
+    name: str
+    line: int
+    column: int
+
+    @property
+    def file_name(self) -> str:
+        """The file BibTeX or biber opens: BibTeX adds ``.bib`` to a name not ending in it.
+
+        >>> [BibDeclaration(command, "refs.v2", 1, 1).file_name
+        ...  for command in ("bibliography", "bibdata", "addbibresource")]
+        ['refs.v2.bib', 'refs.v2.bib', 'refs.v2']
+        """
+        if self.command in _BIBTEX and not self.name.endswith(".bib"):
+            return f"{self.name}.bib"
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
 class ParsedSource:
-    r"""What one .tex or .aux text holds: citations, ``\nocite{*}``, inclusions."""
+    r"""What one .tex or .aux text holds: citations, ``\nocite{*}``, inclusions, bibliographies."""
 
     citations: tuple[Citation, ...]
     all_keys: bool
     includes: tuple[Inclusion, ...]
+    bibliographies: tuple[BibDeclaration, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Bibliography:
+    """A bibliography file of a paper and the declaration naming it (file, line, column).
+
+    ``file`` is the name resolved against the main document's folder as BibTeX and biber find
+    it; it need not exist.
+    """
+
+    file: Path
+    name: str
+    path: Path
+    line: int
+    column: int
+    command: str
 
 
 @dataclass(frozen=True, slots=True)
 class CitedKeys:
-    """The citations of a document in reading order; all_keys when it cites ``*``."""
+    """A document's citations in reading order (all_keys: it cites ``*``), its bibliographies."""
 
     citations: tuple[Citation, ...]
     all_keys: bool
+    bibliographies: tuple[Bibliography, ...] = ()
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -95,8 +144,14 @@ class CitedKeys:
         """
         return tuple(dict.fromkeys(citation.key for citation in self.citations))
 
+    @property
+    def bib_files(self) -> tuple[Path, ...]:
+        """Each bibliography file once, in order of first declaration."""
+        return tuple(dict.fromkeys(bibliography.file for bibliography in self.bibliographies))
 
-_Item = Citation | Inclusion
+
+_Item = Citation | Inclusion | BibDeclaration
+_Names = Callable[[Argument], Iterator[tuple[str, int]]]
 
 
 def _keys(argument: Argument) -> Iterator[tuple[str, int]]:
@@ -114,6 +169,17 @@ def _keys(argument: Argument) -> Iterator[tuple[str, int]]:
             yield key, argument.offset + match.start()
 
 
+def _resource(argument: Argument) -> Iterator[tuple[str, int]]:
+    r"""The one file name of a biblatex resource, with its offset, unless it needs expansion.
+
+    >>> list(_resource(Argument(5, " refs, 2024.bib ")))
+    [('refs, 2024.bib', 6)]
+    """
+    match = _RESOURCE.search(argument.text)
+    if match is not None and not _UNEXPANDED.search(name := _file_name(match.group())):
+        yield name, argument.offset + match.start()
+
+
 def _file_name(text: str) -> str:
     r"""A file name as written in a group: comments dropped, blanks and quotes stripped.
 
@@ -121,6 +187,15 @@ def _file_name(text: str) -> str:
     ('with space', 'chapters/one')
     """
     return _SWALLOWED.sub("", text).strip().strip('"')
+
+
+def _remote(command: Command) -> bool:
+    """Whether a biblatex resource is a remote one (``location=remote``).
+
+    >>> _remote(Command("addbibresource", 0, (), ("label=x, location = remote",)))
+    True
+    """
+    return any(_REMOTE.search(option) for option in command.options)
 
 
 class _Source:
@@ -136,10 +211,14 @@ class _Source:
         return line, offset - self.line_starts[line - 1] + 1
 
     def items(self, command: Command) -> list[_Item]:
-        """What command means: citations or an inclusion."""
+        """What command means: citations, bibliography declarations or an inclusion."""
         name = command.name.rstrip("*")
         if name in _CITING:
             return self.citations(command)
+        if name in _BIBTEX:
+            return self.declarations(command, _keys)
+        if name in BIBLATEX_COMMANDS:
+            return [] if _remote(command) else self.declarations(command, _resource)
         if name == "abx@aux@nociteall":
             return [Citation("*", self.path, *self.position(command.start), name)]
         return self.inclusion(name, command)
@@ -150,6 +229,14 @@ class _Source:
             Citation(key, self.path, *self.position(offset), command.name)
             for argument in command.arguments
             for key, offset in _keys(argument)
+        ]
+
+    def declarations(self, command: Command, names: _Names) -> list[_Item]:
+        """A declaration for each bibliography file the command names."""
+        return [
+            BibDeclaration(command.name, name, *self.position(offset))
+            for argument in command.arguments
+            for name, offset in names(argument)
         ]
 
     def inclusion(self, name: str, command: Command) -> list[_Item]:
@@ -164,7 +251,7 @@ class _Source:
 
 
 def _aux_commands(text: str) -> Iterator[Command]:
-    r"""The citation and ``\@input`` commands of an .aux text."""
+    r"""The citation, bibliography and ``\@input`` commands of an .aux text."""
     for match in _AUX_COMMAND.finditer(text):
         name = match.group(1)
         arguments: list[Argument] = []
@@ -178,28 +265,33 @@ def _aux_commands(text: str) -> Iterator[Command]:
 
 
 def _collect(items: Iterable[_Item]) -> ParsedSource:
-    """Sort items into citations and inclusions; a ``*`` key sets all_keys."""
+    """Sort items into citations, inclusions and declarations; a ``*`` key sets all_keys."""
     citations: list[Citation] = []
     includes: list[Inclusion] = []
+    declarations: list[BibDeclaration] = []
     all_keys = False
     for item in items:
         if isinstance(item, Inclusion):
             includes.append(item)
+        elif isinstance(item, BibDeclaration):
+            declarations.append(item)
         elif item.key == "*":
             all_keys = True
         else:
             citations.append(item)
-    return ParsedSource(tuple(citations), all_keys, tuple(includes))
+    return ParsedSource(tuple(citations), all_keys, tuple(includes), tuple(declarations))
 
 
 def parse_tex(text: str, path: Path) -> ParsedSource:
-    r"""Find the citations, ``\nocite{*}`` and included files of one LaTeX source text.
+    r"""Find the citations, ``\nocite{*}``, included files and bibliographies of a LaTeX text.
 
     >>> parsed = parse_tex("See \\citet[p.~2]{a, b}.\n\\input{intro}", Path("p.tex"))
     >>> [(c.key, c.line, c.column, c.command) for c in parsed.citations]
     [('a', 1, 18, 'citet'), ('b', 1, 21, 'citet')]
     >>> parsed.includes
     (Inclusion(command='input', name='intro', line=2, column=1, directory=''),)
+    >>> parse_tex("\\bibliography{refs}", Path("p.tex")).bibliographies
+    (BibDeclaration(command='bibliography', name='refs', line=1, column=15),)
     """
     source = _Source(text, path)
     items = [item for command in read_commands(text) for item in source.items(command)]
@@ -208,7 +300,7 @@ def parse_tex(text: str, path: Path) -> ParsedSource:
 
 
 def parse_aux(text: str, path: Path) -> ParsedSource:
-    r"""Find the citations and ``\@input`` files of one .aux text (BibTeX or biblatex form).
+    r"""Find the citations, ``\bibdata`` and ``\@input`` files of one .aux text.
 
     >>> parsed = parse_aux("\\citation{a,b}\n\\abx@aux@cite{0}{c}\n", Path("p.aux"))
     >>> [(c.key, c.line, c.column) for c in parsed.citations]

@@ -42,6 +42,8 @@ from pylatexenc.macrospec import (
 )
 
 from .commands import (
+    BIBLATEX_COMMANDS,
+    BIBTEX_COMMANDS,
     CITE_COMMANDS,
     IMPORT_COMMANDS,
     INPUT_COMMANDS,
@@ -71,14 +73,17 @@ class _Unclosed(Exception):
 class _Arguments(ParsedMacroArgs):  # type: ignore[misc]
     """What a parser of this module read: the groups to walk into and the values kept."""
 
-    def __init__(self, nodes: list[Any], arguments: list[Argument], star: bool) -> None:
+    def __init__(
+        self, nodes: list[Any], arguments: list[Argument], options: list[str], star: bool
+    ) -> None:
         super().__init__(argnlist=nodes, argspec="")
         self.arguments = tuple(arguments)
+        self.options = tuple(options)
         self.star = star
 
     def command(self, name: str, start: int) -> Command:
         """The command named name at offset start with these arguments."""
-        return Command(name + "*" * self.star, start, self.arguments)
+        return Command(name + "*" * self.star, start, self.arguments, self.options)
 
 
 def _name_end(text: str, pos: int) -> int:
@@ -148,11 +153,12 @@ class _Reader:
         self.nodes.append(node)
         return node
 
-    def notes(self, opener: str) -> None:
-        """Read up to two notes opened by opener (``[`` or ``(``)."""
-        for _ in range(2):
-            if self.group(opener) is None:
-                return
+    def notes(self, opener: str, most: int = 2) -> list[str]:
+        """Up to most notes opened by opener (``[`` or ``(``), read; their texts."""
+        notes: list[str] = []
+        while len(notes) < most and (node := self.group(opener)) is not None:
+            notes.append(_argument(self.text, node).text)
+        return notes
 
     def keys(self) -> Argument | None:
         """The key group after up to two [notes], read; None when there is none."""
@@ -170,12 +176,12 @@ class _Reader:
 
 
 def _parsed(
-    reader: _Reader, pos: int, arguments: list[Argument], star: bool
+    reader: _Reader, pos: int, arguments: list[Argument], options: list[str], star: bool
 ) -> tuple[ParsedMacroArgs, int, int]:
     """The walker's answer: what was read up to reader.pos, or nothing without arguments."""
     if not arguments:
         return ParsedMacroArgs(), pos, 0
-    return _Arguments(reader.nodes, arguments, star), pos, reader.pos - pos
+    return _Arguments(reader.nodes, arguments, options, star), pos, reader.pos - pos
 
 
 class _CiteArguments(MacroStandardArgsParser):  # type: ignore[misc]
@@ -192,7 +198,7 @@ class _CiteArguments(MacroStandardArgsParser):  # type: ignore[misc]
         reader = _Reader(w, pos)
         star = reader.star()
         arguments = _multicite(reader) if self.multicite else _cite(reader)
-        return _parsed(reader, pos, arguments, star)
+        return _parsed(reader, pos, arguments, [], star)
 
 
 def _cite(reader: _Reader) -> list[Argument]:
@@ -242,7 +248,24 @@ class _FileArguments(MacroStandardArgsParser):  # type: ignore[misc]
             return ParsedMacroArgs(), pos, 0
         if not arguments and self.bare and (name := reader.bare_name()) is not None:
             arguments.append(name)
-        return _parsed(reader, pos, arguments if len(arguments) == self.count else [], False)
+        return _parsed(reader, pos, arguments if len(arguments) == self.count else [], [], False)
+
+
+class _BibArguments(MacroStandardArgsParser):  # type: ignore[misc]
+    r"""The options and the group naming a bibliography (``\bibliography``, ``\addbibresource``)."""
+
+    def parse_args(
+        self, w: Any, pos: int, parsing_state: Any = None
+    ) -> tuple[ParsedMacroArgs, int, int]:
+        """Read up to one [options] and the group of names."""
+        reader = _Reader(w, pos)
+        try:
+            options = reader.notes("[", most=1)
+            node = reader.group("{")
+        except _Unclosed:
+            return ParsedMacroArgs(), pos, 0
+        arguments = [] if node is None else [_argument(reader.text, node)]
+        return _parsed(reader, pos, arguments, options, False)
 
 
 class _RawGroup(MacroStandardArgsParser):  # type: ignore[misc]
@@ -335,6 +358,8 @@ def _macros() -> Iterator[Any]:
     for name in sorted(INPUT_COMMANDS | IMPORT_COMMANDS):
         count = 2 if name in IMPORT_COMMANDS else 1
         yield MacroSpec(name, args_parser=_FileArguments(count, bare=name == "input"))
+    for name in sorted(BIBTEX_COMMANDS | BIBLATEX_COMMANDS):
+        yield MacroSpec(name, args_parser=_BibArguments())
     for name in sorted(URL_COMMANDS):
         yield MacroSpec(name, args_parser=_RawGroup())
     yield MacroSpec("verb", args_parser=_Verb())
