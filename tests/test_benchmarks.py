@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
 import run as bench
 import synth
+import texscan
 
 
 def test_generated_repository_syncs_in_one_request_and_builds(
@@ -80,3 +81,11 @@ def test_site_speed_measures_every_keystroke(capsys: pytest.CaptureFixture[str])
     assert cells[1] == "302" and cells[5] == str(keystrokes)
     median, p90, peak = (float(cell) for cell in cells[6:9])
     assert 0 < median <= p90 <= peak
+
+
+def test_texscan_prints_a_row_per_paper(capsys: pytest.CaptureFixture[str]) -> None:
+    assert texscan.main(["--sizes", "40"]) == 0
+    rows = [line.split("|")[1:-1] for line in capsys.readouterr().out.splitlines()[2:]]
+    assert [row[0].strip() for row in rows] == [
+        "synth paper.tex, N = 40", "prose, N = 40", "prose, harder forms, N = 40"]
+    assert [int(row[2].replace(",", "")) for row in rows] == [43, 40, 40]

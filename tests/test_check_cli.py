@@ -113,6 +113,15 @@ def test_a_paper_including_a_missing_file_exits_2(survey_repo: Path, run: Cli) -
     assert "paper.tex:2: " in result.stderr
 
 
+def test_verbose_logs_no_notes_of_the_latex_parser(survey_repo: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    paper = survey_repo / "paper.tex"
+    paper.write_text("\\citep[\\]]{defossez2024moshi} \\cite{chen2021wavlm \\end{x}}\n")
+    result = run_subprocess("-v", "check", paper, cwd=survey_repo, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "parse error" not in result.stderr
+
+
 def test_as_a_real_process(survey_repo: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     weaken_a_link(survey_repo)

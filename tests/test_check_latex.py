@@ -16,7 +16,7 @@ from speechlm_bib.link import link
 from speechlm_bib.model import Finding
 from speechlm_bib.services import run_check
 from speechlm_bib.store.repository import load_repository
-from speechlm_bib.tex.scan import scan_paths
+from speechlm_bib.tex.files import scan_paths
 
 PREAMBLE = ("\\documentclass{article}\n\\usepackage[T1]{fontenc}\\usepackage{lmodern}"
             "\\usepackage{url}\\usepackage{natbib}\n\\begin{document}\n")

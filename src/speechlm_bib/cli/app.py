@@ -97,6 +97,8 @@ def _set_verbose(ctx: click.Context, _: click.Parameter, value: bool) -> None:
     # speechlm-bib reports broken BibTeX and cut-off arXiv pages itself, in one line each.
     for library in ("bibtexparser", "arxiv"):
         logging.getLogger(library).setLevel(logging.INFO if verbose else logging.CRITICAL)
+    # pylatexenc notes each LaTeX error its walker reads past, which the scanner does on purpose.
+    logging.getLogger("pylatexenc").setLevel(logging.WARNING)
 
 
 def _global_options(function: F) -> F:

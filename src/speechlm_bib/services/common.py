@@ -15,7 +15,8 @@ from ..render.references import render_references
 from ..store import ARXIV_STORE, BIB_FILE, CFF_FILE, ENTRIES, README_FILE
 from ..store.files import read_text, write_if_changed
 from ..store.repository import load_repository
-from ..tex.scan import CitedKeys, scan_paths
+from ..tex.files import scan_paths
+from ..tex.scan import CitedKeys
 
 ProgressBar = Callable[[str, int], AbstractContextManager[Callable[[int], None]]]
 """Draws a progress bar: given a label and a length, a context giving the advance function."""

@@ -1,1 +1,1 @@
-"""LaTeX papers: the citations a document makes, read from its .tex sources or .aux files."""
+"""LaTeX papers: the citations, inclusions and bibliographies their .tex or .aux files hold."""

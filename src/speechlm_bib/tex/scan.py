@@ -1,98 +1,56 @@
-r"""Find the citation keys a LaTeX document uses, in its .tex sources or its .aux files.
+r"""Find the citations, included files and bibliographies of one LaTeX or .aux text.
 
-``parse_tex`` and ``parse_aux`` are pure: text in, citations with file, line and column out,
-plus the files the text pulls in. ``scan_tex``, ``scan_aux`` and ``scan_paths`` read files and
-follow ``\input``, ``\include``, ``\subfile``, ``\import``/``\subimport`` and the aux
-``\@input`` the way LaTeX does.
+``parse_tex`` and ``parse_aux`` are pure: text in; citations, inclusions and bibliography
+declarations out, each with its 1-based line and column. tex/files.py reads the files and
+follows the inclusions. The commands of a .tex text are read by tex/reader.py (pylatexenc's
+walker, with a fast path for plain citation commands); here each command becomes what it means.
 
 The scanner reads text as LaTeX would, without expanding macros: comments, ``comment`` and
 verbatim environments, ``\verb`` and URLs are skipped, keys and file names that need macro
 expansion (``#1``, ``\keys``) are left out, and ``\iffalse`` blocks, ``\includeonly`` and
-citation commands the document defines itself are not understood.
+citation commands the document defines itself are not understood. A biblatex resource with
+the option ``location=remote`` is no file of the paper and is left out.
+
+.aux files are read with regular expressions, not with the walker: LaTeX writes them with
+``@`` in command names (``\abx@aux@cite``, ``\@input``), where pylatexenc ends a command name
+at the ``@``; and LaTeX writes each command with plain arguments, one to a line.
 """
 
 from __future__ import annotations
 
-import heapq
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 
-from ..errors import InputError
-
-_CITE_COMMANDS = frozenset(
-    {
-        *("cite", "Cite", "nocite", "citep", "Citep", "citet", "Citet"),
-        *("citealp", "Citealp", "citealt", "Citealt", "citenum"),
-        *("citeauthor", "Citeauthor", "citefullauthor", "Citefullauthor"),
-        *("citeyear", "citeyearpar", "citetitle", "Citetitle"),
-        *("citeurl", "citedate", "citeurldate", "citelist", "citefield", "citename"),
-        *("parencite", "Parencite", "textcite", "Textcite", "autocite", "Autocite"),
-        *("footcite", "Footcite", "footcitetext", "Footcitetext", "smartcite", "Smartcite"),
-        *("supercite", "fullcite", "footfullcite"),
-        *("notecite", "Notecite", "pnotecite", "Pnotecite", "fnotecite"),
-    }
+from .commands import (
+    BIBLATEX_COMMANDS,
+    BIBTEX_COMMANDS,
+    CITE_COMMANDS,
+    IMPORT_COMMANDS,
+    MULTICITE_COMMANDS,
+    Argument,
+    Command,
 )
-_MULTICITE_COMMANDS = frozenset(
-    {
-        *("cites", "Cites", "parencites", "Parencites", "textcites", "Textcites"),
-        *("autocites", "Autocites", "footcites", "footcitetexts"),
-        *("smartcites", "Smartcites", "supercites"),
-    }
+from .reader import read_commands
+
+_CITING = CITE_COMMANDS | MULTICITE_COMMANDS | {"citation", "abx@aux@cite"}
+_BIBTEX = BIBTEX_COMMANDS | {"bibdata"}
+_AUX_COMMAND = re.compile(
+    r"\\(citation|bibdata|abx@aux@cite|abx@aux@nociteall|@input)(?![A-Za-z@])"
 )
-_ANY_CITE_COMMANDS = _CITE_COMMANDS | _MULTICITE_COMMANDS
-_INPUT_COMMANDS = frozenset({"input", "include", "subfile", "subfileinclude"})
-_IMPORT_FROM_MAIN = frozenset({"import", "inputfrom", "includefrom"})
-_IMPORT_FROM_HERE = frozenset({"subimport", "subinputfrom", "subincludefrom"})
-_IMPORT_COMMANDS = _IMPORT_FROM_MAIN | _IMPORT_FROM_HERE
-_SUBFILE_COMMANDS = frozenset({"subfile", "subfileinclude"})
-_AUX_COMMANDS = ("abx@aux@nociteall", "abx@aux@cite", "citation", "@input")
-_VERBATIM_ENVIRONMENTS = frozenset(
-    {
-        *("comment", "verbatim", "verbatim*", "Verbatim", "Verbatim*", "BVerbatim"),
-        *("LVerbatim", "lstlisting", "minted", "filecontents", "filecontents*"),
-    }
-)
-
-
-def _command_pattern(names: Iterable[str], letter: str) -> re.Pattern[str]:
-    r"""Match one of names as a whole control word, or a ``\\`` pair to step over."""
-    choices = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
-    return re.compile(rf"\\(?:({choices})(?!{letter})|\\)")
-
-
-_TEX_COMMAND = _command_pattern(_ANY_CITE_COMMANDS | _INPUT_COMMANDS | _IMPORT_COMMANDS, "[A-Za-z]")
-_AUX_COMMAND = _command_pattern(_AUX_COMMANDS, "[A-Za-z@]")
-_MASK_START = re.compile(
-    r"%|\\(?:begin[ \t]*\{(?P<env>[^{}\n]*)\}|verb(?![A-Za-z])\*?(?P<delim>[^\n]?)"
-    r"|(?:url|nolinkurl|href)(?![A-Za-z])[ \t]*(?P<url>\{)|[\\%])"
-)
-_RAW_BRACES = re.compile(r"[{}]")
-_NOT_NEWLINE = re.compile(r"[^\n]+")
+_AUX_GROUP = re.compile(r"\s*\{([^{}]*)\}")
+# recent biblatex writes \abx@aux@cite{refsection}{key}, older versions \abx@aux@cite{key}
+_AUX_GROUPS = {"abx@aux@cite": 2, "abx@aux@nociteall": 0}
 _NEWLINE = re.compile(r"\n")
-# Blanks TeX skips before an argument: spaces, comments with the line break they swallow,
-# and at most one real line break (a second one is a paragraph break).
-_BLANKS = re.compile(r"(?:[ \t\r]|\x00+(?:\n|\Z))*(?:\n(?:[ \t\r]|\x00+(?:\n|\Z))*)?")
-_BRACE_TOKENS = re.compile(r"\\.|[{}]", re.DOTALL)
-_BRACKET_TOKENS = re.compile(r"\\.|[{}\[\]()]", re.DOTALL)
 _KEY = re.compile(r"[^,\s\x00](?:[^,]*[^,\s\x00])?")
+_RESOURCE = re.compile(r"[^\s\x00](?:.*[^\s\x00])?", re.DOTALL)
 _SWALLOWED = re.compile(r"\x00+\n?[ \t]*")
 # Text that names a key or file only once macros are expanded: \keymacro, #1, {...}.
 _UNEXPANDED = re.compile(r"[\\#{}]")
-_BARE_FILE_NAME = re.compile(r"[^\s{}%\\\x00]+")
-
-Span = tuple[int, int]
-
-
-class TexScanError(InputError):
-    """A source or aux file that cannot be read, named with the line that pulled it in."""
-
-    path: Path
-
-    def __init__(self, message: str, path: Path, line: int | None = None) -> None:
-        super().__init__(message, path, line)
+_REMOTE = re.compile(r"(?:^|,)\s*location\s*=\s*remote\s*(?:,|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,20 +76,63 @@ class Inclusion:
 
 
 @dataclass(frozen=True, slots=True)
+class BibDeclaration:
+    r"""A bibliography file named by ``\bibliography``, ``\addbibresource`` or ``\bibdata``.
+
+    ``name`` is as written; where it stands is the name's line and column.
+    """
+
+    command: str
+    name: str
+    line: int
+    column: int
+
+    @property
+    def file_name(self) -> str:
+        """The file BibTeX or biber opens: BibTeX adds ``.bib`` to a name not ending in it.
+
+        >>> [BibDeclaration(command, "refs.v2", 1, 1).file_name
+        ...  for command in ("bibliography", "bibdata", "addbibresource")]
+        ['refs.v2.bib', 'refs.v2.bib', 'refs.v2']
+        """
+        if self.command in _BIBTEX and not self.name.endswith(".bib"):
+            return f"{self.name}.bib"
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
 class ParsedSource:
-    r"""What one .tex or .aux text holds: citations, ``\nocite{*}``, inclusions."""
+    r"""What one .tex or .aux text holds: citations, ``\nocite{*}``, inclusions, bibliographies."""
 
     citations: tuple[Citation, ...]
     all_keys: bool
     includes: tuple[Inclusion, ...]
+    bibliographies: tuple[BibDeclaration, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Bibliography:
+    """A bibliography file of a paper and the declaration naming it (file, line, column).
+
+    ``file`` is the name resolved against the main document's folder as BibTeX and biber find
+    it; it need not exist.
+    """
+
+    file: Path
+    name: str
+    path: Path
+    line: int
+    column: int
+    command: str
 
 
 @dataclass(frozen=True, slots=True)
 class CitedKeys:
-    """The citations of a document in reading order; all_keys when it cites ``*``."""
+    """A document's citations in reading order (all_keys: it cites ``*``), its bibliographies."""
 
     citations: tuple[Citation, ...]
     all_keys: bool
+    bibliographies: tuple[Bibliography, ...] = ()
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -143,498 +144,167 @@ class CitedKeys:
         """
         return tuple(dict.fromkeys(citation.key for citation in self.citations))
 
+    @property
+    def bib_files(self) -> tuple[Path, ...]:
+        """Each bibliography file once, in order of first declaration."""
+        return tuple(dict.fromkeys(bibliography.file for bibliography in self.bibliographies))
 
-@dataclass(frozen=True, slots=True)
+
+_Item = Citation | Inclusion | BibDeclaration
+_Names = Callable[[Argument], Iterator[tuple[str, int]]]
+
+
+def _keys(argument: Argument) -> Iterator[tuple[str, int]]:
+    r"""Each key of a comma-separated list with its offset; keys needing expansion left out.
+
+    >>> list(_keys(Argument(1, "a, b ,\n  c,,#1")))
+    [('a', 1), ('b', 4), ('c', 10)]
+    >>> list(_keys(Argument(0, "long\x00\x00\x00  key,x")))
+    [('longkey', 0), ('x', 13)]
+    """
+    for match in _KEY.finditer(argument.text):
+        key = match.group()
+        key = _SWALLOWED.sub("", key) if "\x00" in key else key
+        if not _UNEXPANDED.search(key):
+            yield key, argument.offset + match.start()
+
+
+def _resource(argument: Argument) -> Iterator[tuple[str, int]]:
+    r"""The one file name of a biblatex resource, with its offset, unless it needs expansion.
+
+    >>> list(_resource(Argument(5, " refs, 2024.bib ")))
+    [('refs, 2024.bib', 6)]
+    """
+    match = _RESOURCE.search(argument.text)
+    if match is not None and not _UNEXPANDED.search(name := _file_name(match.group())):
+        yield name, argument.offset + match.start()
+
+
+def _file_name(text: str) -> str:
+    r"""A file name as written in a group: comments dropped, blanks and quotes stripped.
+
+    >>> _file_name(' "with space" '), _file_name("chap\x00\x00\x00ters/one")
+    ('with space', 'chapters/one')
+    """
+    return _SWALLOWED.sub("", text).strip().strip('"')
+
+
+def _remote(command: Command) -> bool:
+    """Whether a biblatex resource is a remote one (``location=remote``).
+
+    >>> _remote(Command("addbibresource", 0, (), ("label=x, location = remote",)))
+    True
+    """
+    return any(_REMOTE.search(option) for option in command.options)
+
+
 class _Source:
-    """Masked text of one file and the offsets where its lines start."""
+    """One text being parsed: its path, the offsets where its lines start."""
 
-    text: str
-    path: Path
-    line_starts: tuple[int, ...]
-
-    @classmethod
-    def of(cls, text: str, path: Path) -> _Source:
-        """Mask text and index its lines."""
-        masked = _mask(text)
-        starts = (0, *(match.end() for match in _NEWLINE.finditer(masked)))
-        return cls(masked, path, starts)
+    def __init__(self, text: str, path: Path) -> None:
+        self.path = path
+        self.line_starts = (0, *(match.end() for match in _NEWLINE.finditer(text)))
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based line and column of offset."""
         line = bisect_right(self.line_starts, offset)
         return line, offset - self.line_starts[line - 1] + 1
 
-    def citations(self, groups: Iterable[Span], command: str) -> list[Citation]:
-        """Citations for the keys inside the brace groups spanned by groups."""
+    def items(self, command: Command) -> list[_Item]:
+        """What command means: citations, bibliography declarations or an inclusion."""
+        name = command.name.rstrip("*")
+        if name in _CITING:
+            return self.citations(command)
+        if name in _BIBTEX:
+            return self.declarations(command, _keys)
+        if name in BIBLATEX_COMMANDS:
+            return [] if _remote(command) else self.declarations(command, _resource)
+        if name == "abx@aux@nociteall":
+            return [Citation("*", self.path, *self.position(command.start), name)]
+        return self.inclusion(name, command)
+
+    def citations(self, command: Command) -> list[_Item]:
+        """A citation for each key of the command's groups."""
         return [
-            Citation(key, self.path, *self.position(offset), command)
-            for start, end in groups
-            for key, offset in _keys(self.text, start + 1, end - 1)
+            Citation(key, self.path, *self.position(offset), command.name)
+            for argument in command.arguments
+            for key, offset in _keys(argument)
         ]
 
-    def inclusion(self, command: str, args: Sequence[str], offset: int) -> Inclusion:
-        """Make the inclusion by command at offset; args end with the file name."""
-        directory = args[0] if len(args) == 2 else ""
-        return Inclusion(command, args[-1], *self.position(offset), directory)
+    def declarations(self, command: Command, names: _Names) -> list[_Item]:
+        """A declaration for each bibliography file the command names."""
+        return [
+            BibDeclaration(command.name, name, *self.position(offset))
+            for argument in command.arguments
+            for name, offset in names(argument)
+        ]
+
+    def inclusion(self, name: str, command: Command) -> list[_Item]:
+        """The file the command includes, when its name needs no expansion."""
+        names = [_file_name(argument.text) for argument in command.arguments]
+        if len(names) != (2 if name in IMPORT_COMMANDS else 1) or any(
+            _UNEXPANDED.search(written) for written in names
+        ):
+            return []
+        directory = names[0] if len(names) == 2 else ""
+        return [Inclusion(name, names[-1], *self.position(command.start), directory)]
 
 
-def _mask(text: str) -> str:
-    r"""Blank out what LaTeX never reads as commands, keeping every offset.
-
-    Comments become NULs, so that the line break a comment swallows can be told from a
-    real one; comment and verbatim environments and ``\verb`` become spaces.
-
-    >>> _mask("a % b\n\\% c \\verb|%x|")
-    'a \x00\x00\x00\n\\% c          '
-    """
-    pieces: list[str] = []
-    pos = 0
-    for start, end, fill in _masked_spans(text):
-        pieces += [text[pos:start], _NOT_NEWLINE.sub(_filler(fill), text[start:end])]
-        pos = end
-    pieces.append(text[pos:])
-    return "".join(pieces)
-
-
-def _filler(fill: str) -> Callable[[re.Match[str]], str]:
-    """Make a replacement that turns a match into as many fill characters."""
-    return lambda match: fill * len(match.group())
-
-
-def _masked_spans(text: str) -> Iterator[tuple[int, int, str]]:
-    """Yield start, end and fill character of each stretch LaTeX does not read."""
-    pos = 0
-    while (match := _MASK_START.search(text, pos)) is not None:
-        masked = _masked_end(text, match)
-        if masked is None:
-            pos = match.end()
-            continue
-        yield match.start(), masked[0], masked[1]
-        pos = masked[0]
-
-
-def _masked_end(text: str, match: re.Match[str]) -> tuple[int, str] | None:
-    """Where the stretch begun by match ends and what fills it, or None to read on."""
-    if match.group() == "%":
-        return _line_end(text, match.end()), "\x00"
-    environment = match.group("env")
-    if environment is not None and environment.strip() in _VERBATIM_ENVIRONMENTS:
-        return _environment_end(text, match.end(), environment.strip()), " "
-    if match.group("url"):
-        end = _raw_group_end(text, match.start("url"))
-        return None if end is None else (end, " ")
-    delimiter = match.group("delim")
-    if delimiter:
-        close = text.find(delimiter, match.end(), _line_end(text, match.end()))
-        return (close + 1 if close >= 0 else _line_end(text, match.end())), " "
-    return None
-
-
-def _raw_group_end(text: str, pos: int) -> int | None:
-    r"""Offset past the brace group at pos read as a URL is, where ``\`` and ``%`` are plain.
-
-    >>> _raw_group_end(r"{a%{b}\}c", 0), _raw_group_end("{a", 0)
-    (8, None)
-    """
-    depth = 0
-    for match in _RAW_BRACES.finditer(text, pos):
-        depth += 1 if match.group() == "{" else -1
-        if depth == 0:
-            return match.end()
-    return None
-
-
-def _line_end(text: str, pos: int) -> int:
-    r"""Offset of the line break ending the line at pos, or of the end of text.
-
-    >>> _line_end("ab\ncd", 0), _line_end("ab\ncd", 3)
-    (2, 5)
-    """
-    end = text.find("\n", pos)
-    return len(text) if end < 0 else end
-
-
-def _environment_end(text: str, pos: int, environment: str) -> int:
-    r"""Offset just past ``\end{environment}`` after pos, or the end of text."""
-    pattern = re.compile(r"\\end[ \t]*\{" + re.escape(environment) + r"\}")
-    match = pattern.search(text, pos)
-    return len(text) if match is None else match.end()
-
-
-def _skip_blanks(text: str, pos: int) -> int:
-    r"""Offset after the blanks TeX skips before an argument: never a paragraph break.
-
-    >>> _skip_blanks("  \n  {a}", 0), _skip_blanks(" \n\n{a}", 0)
-    (5, 2)
-    """
-    match = _BLANKS.match(text, pos)
-    return pos if match is None else match.end()
-
-
-def _brace_end(text: str, pos: int) -> int | None:
-    r"""Offset just past the brace group opening at pos, or None when it never closes.
-
-    >>> _brace_end("{a{b}\\}}c", 0), _brace_end("{a", 0)
-    (8, None)
-    """
-    depth = 0
-    for match in _BRACE_TOKENS.finditer(text, pos):
-        if match.group() == "{":
-            depth += 1
-        elif match.group() == "}":
-            depth -= 1
-            if depth == 0:
-                return match.end()
-    return None
-
-
-def _bracket_end(text: str, pos: int) -> int | None:
-    """Offset just past the [...] or (...) group opening at pos, braces hiding delimiters.
-
-    >>> _bracket_end("[{see ]}]{a}", 0), _bracket_end("[see [1]]{a}", 0), _bracket_end("[a}]", 0)
-    (9, 9, None)
-    """
-    opener = text[pos]
-    closer = "]" if opener == "[" else ")"
-    braces = depth = 0
-    for match in _BRACKET_TOKENS.finditer(text, pos):
-        token = match.group()
-        braces += {"{": 1, "}": -1}.get(token, 0)
-        if braces < 0:
-            return None
-        if braces == 0 and token in (opener, closer):
-            depth += 1 if token == opener else -1
-            if depth == 0:
-                return match.end()
-    return None
-
-
-def _star(text: str, pos: int) -> tuple[bool, int]:
-    """Whether a star follows pos, and the offset after it.
-
-    >>> _star(" *{a}", 0), _star(" {a}", 0)
-    ((True, 2), (False, 0))
-    """
-    after = _skip_blanks(text, pos)
-    if text.startswith("*", after):
-        return True, after + 1
-    return False, pos
-
-
-def _optional_args(text: str, pos: int, opener: str) -> int | None:
-    """Offset after up to two optional arguments opened by opener; None if one never closes.
-
-    >>> _optional_args("[see] [p.~3] {a}", 0, "["), _optional_args("{a}", 0, "[")
-    (12, 0)
-    """
-    for _ in range(2):
-        start = _skip_blanks(text, pos)
-        if not text.startswith(opener, start):
-            break
-        end = _bracket_end(text, start)
-        if end is None:
-            return None
-        pos = end
-    return pos
-
-
-def _brace_group(text: str, pos: int) -> Span | None:
-    """Span of the brace group that follows pos after blanks, braces included."""
-    start = _skip_blanks(text, pos)
-    end = _brace_end(text, start) if text.startswith("{", start) else None
-    return None if end is None else (start, end)
-
-
-def _key_group(text: str, pos: int) -> Span | None:
-    """Span of the key group after up to two [optional] arguments at pos."""
-    after = _optional_args(text, pos, "[")
-    return None if after is None else _brace_group(text, after)
-
-
-def _multicite_groups(text: str, pos: int) -> list[Span]:
-    """Spans of the key groups of a multicite command, after its (pre)(post) notes."""
-    groups: list[Span] = []
-    after = _optional_args(text, pos, "(")
-    while after is not None and (group := _key_group(text, after)) is not None:
-        groups.append(group)
-        after = group[1]
-    return groups
-
-
-def _brace_args(text: str, pos: int, count: int) -> tuple[list[Span], int]:
-    """Spans of up to count brace groups from pos, and the offset after the last."""
-    spans: list[Span] = []
-    while len(spans) < count and (group := _brace_group(text, pos)) is not None:
-        spans.append(group)
-        pos = group[1]
-    return spans, pos
-
-
-def _keys(text: str, start: int, end: int) -> Iterator[tuple[str, int]]:
-    r"""Yield each key of the comma-separated list in text[start:end] with its offset.
-
-    >>> list(_keys("{a, b ,\n  c,,#1}", 1, 15))
-    [('a', 1), ('b', 4), ('c', 10)]
-    """
-    for match in _KEY.finditer(text, start, end):
-        key = match.group()
-        key = _SWALLOWED.sub("", key) if "\x00" in key else key
-        if not _UNEXPANDED.search(key):
-            yield key, match.start()
-
-
-def _read_citation(source: _Source, match: re.Match[str]) -> tuple[list[Citation], int]:
-    """Citations of the cite command matched, and where reading goes on."""
-    name = match.group(1)
-    starred, pos = _star(source.text, match.end())
-    if name in _MULTICITE_COMMANDS:
-        groups = _multicite_groups(source.text, pos)
-    else:
-        groups = [group] if (group := _key_group(source.text, pos)) is not None else []
-    end = groups[-1][1] if groups else match.end()
-    return source.citations(groups, name + "*" * starred), end
-
-
-def _read_inclusion(source: _Source, match: re.Match[str]) -> tuple[list[Inclusion], int]:
-    """Read the inclusion by the input, include, subfile or import command matched."""
-    name = match.group(1)
-    count = 2 if name in _IMPORT_COMMANDS else 1
-    pos = _star(source.text, match.end())[1] if count == 2 else match.end()
-    args, end = _file_args(source.text, pos, count)
-    if not args and name == "input":
-        args, end = _bare_file_name(source.text, pos)
-    if len(args) < count or any(_UNEXPANDED.search(arg) for arg in args):
-        return [], match.end()
-    return [source.inclusion(name, args, match.start())], end
-
-
-def _file_args(text: str, pos: int, count: int) -> tuple[list[str], int]:
-    """Up to count brace arguments naming files or directories, and where they end.
-
-    >>> _file_args('{sections/} { "intro" }.', 0, 2)
-    (['sections/', 'intro'], 23)
-    """
-    spans, end = _brace_args(text, pos, count)
-    return [text[start + 1 : stop - 1].strip().strip('"') for start, stop in spans], end
-
-
-def _bare_file_name(text: str, pos: int) -> tuple[list[str], int]:
-    r"""Read the file name of TeX's own ``\input name`` form, ended by a blank.
-
-    >>> _bare_file_name(" chapters/one.tex more", 0), _bare_file_name(" {", 0)
-    ((['chapters/one.tex'], 17), ([], 0))
-    """
-    bare = _BARE_FILE_NAME.match(text, _skip_blanks(text, pos))
-    return ([bare.group()], bare.end()) if bare else ([], pos)
-
-
-def _tex_items(source: _Source) -> Iterator[Citation | Inclusion]:
-    """Yield the citations and inclusions of a masked .tex source in order."""
-    pos = 0
-    while (match := _TEX_COMMAND.search(source.text, pos)) is not None:
-        items: Sequence[Citation | Inclusion] = []
+def _aux_commands(text: str) -> Iterator[Command]:
+    r"""The citation, bibliography and ``\@input`` commands of an .aux text."""
+    for match in _AUX_COMMAND.finditer(text):
+        name = match.group(1)
+        arguments: list[Argument] = []
         pos = match.end()
-        if match.group(1) in _ANY_CITE_COMMANDS:
-            items, pos = _read_citation(source, match)
-        elif match.group(1) is not None:
-            items, pos = _read_inclusion(source, match)
-        yield from items
+        while len(arguments) < _AUX_GROUPS.get(name, 1) and (
+            group := _AUX_GROUP.match(text, pos)
+        ):
+            arguments.append(Argument(group.start(1), group.group(1)))
+            pos = group.end()
+        yield Command(name, match.start(), tuple(arguments[-1:]))
 
 
-def _read_aux_command(
-    source: _Source, match: re.Match[str]
-) -> tuple[Sequence[Citation | Inclusion], int]:
-    r"""Citations or the ``\@input`` of the aux command matched, and where reading goes on."""
-    name = match.group(1)
-    if name == "abx@aux@nociteall":
-        return [Citation("*", source.path, *source.position(match.start()), name)], match.end()
-    if name == "@input":
-        args, end = _file_args(source.text, match.end(), 1)
-        return [source.inclusion(name, args, match.start())] if args else [], end
-    # recent biblatex writes \abx@aux@cite{refsection}{key}, older versions \abx@aux@cite{key}
-    spans, end = _brace_args(source.text, match.end(), 2 if name == "abx@aux@cite" else 1)
-    return source.citations(spans[-1:], name) if name else [], end
-
-
-def _aux_items(source: _Source) -> Iterator[Citation | Inclusion]:
-    r"""Yield the citations and ``\@input`` files of a masked .aux text in order."""
-    pos = 0
-    while (match := _AUX_COMMAND.search(source.text, pos)) is not None:
-        items, pos = _read_aux_command(source, match)
-        yield from items
-
-
-def _collect(items: Iterable[Citation | Inclusion]) -> ParsedSource:
-    """Sort items into citations and inclusions; a ``*`` key sets all_keys."""
+def _collect(items: Iterable[_Item]) -> ParsedSource:
+    """Sort items into citations, inclusions and declarations; a ``*`` key sets all_keys."""
     citations: list[Citation] = []
     includes: list[Inclusion] = []
+    declarations: list[BibDeclaration] = []
     all_keys = False
     for item in items:
         if isinstance(item, Inclusion):
             includes.append(item)
+        elif isinstance(item, BibDeclaration):
+            declarations.append(item)
         elif item.key == "*":
             all_keys = True
         else:
             citations.append(item)
-    return ParsedSource(tuple(citations), all_keys, tuple(includes))
+    return ParsedSource(tuple(citations), all_keys, tuple(includes), tuple(declarations))
 
 
 def parse_tex(text: str, path: Path) -> ParsedSource:
-    r"""Find the citations, ``\nocite{*}`` and included files of one LaTeX source text.
+    r"""Find the citations, ``\nocite{*}``, included files and bibliographies of a LaTeX text.
 
     >>> parsed = parse_tex("See \\citet[p.~2]{a, b}.\n\\input{intro}", Path("p.tex"))
     >>> [(c.key, c.line, c.column, c.command) for c in parsed.citations]
     [('a', 1, 18, 'citet'), ('b', 1, 21, 'citet')]
     >>> parsed.includes
     (Inclusion(command='input', name='intro', line=2, column=1, directory=''),)
+    >>> parse_tex("\\bibliography{refs}", Path("p.tex")).bibliographies
+    (BibDeclaration(command='bibliography', name='refs', line=1, column=15),)
     """
-    return _collect(_tex_items(_Source.of(text, path)))
+    source = _Source(text, path)
+    items = [item for command in read_commands(text) for item in source.items(command)]
+    # a command inside the notes of another one stands before that one's keys
+    return _collect(sorted(items, key=attrgetter("line", "column")))
 
 
 def parse_aux(text: str, path: Path) -> ParsedSource:
-    r"""Find the citations and ``\@input`` files of one .aux text (BibTeX or biblatex form).
+    r"""Find the citations, ``\bibdata`` and ``\@input`` files of one .aux text.
 
     >>> parsed = parse_aux("\\citation{a,b}\n\\abx@aux@cite{0}{c}\n", Path("p.aux"))
     >>> [(c.key, c.line, c.column) for c in parsed.citations]
     [('a', 1, 11), ('b', 1, 13), ('c', 2, 18)]
     """
-    return _collect(_aux_items(_Source.of(text, path)))
-
-
-def _read_text(path: Path) -> str:
-    """Text of path: UTF-8 (a BOM dropped), else Latin-1 as older LaTeX sources are."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise TexScanError(f"cannot read file: {error.strerror}", path) from error
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
-
-
-def _search_dirs(inclusion: Inclusion, base: Path, main_dir: Path) -> tuple[Path, ...]:
-    """Directories searched for an included file, in LaTeX's (and import's) order."""
-    if inclusion.command in _IMPORT_FROM_MAIN:
-        return (main_dir / inclusion.directory,)
-    if inclusion.command in _IMPORT_FROM_HERE:
-        return (base / inclusion.directory,)
-    if inclusion.command == "@input" or base == main_dir:
-        return (main_dir,)
-    return (base, main_dir)
-
-
-def _candidates(inclusion: Inclusion, dirs: Iterable[Path]) -> Iterator[Path]:
-    """Paths an inclusion may name, ``.tex`` added first as LaTeX does."""
-    for directory in dirs:
-        if inclusion.command != "@input":
-            yield directory / f"{inclusion.name}.tex"
-        yield directory / inclusion.name
-
-
-def _next_base(inclusion: Inclusion, target: Path, searched: Path, base: Path) -> Path:
-    """Directory the included file's own inclusions are searched from first."""
-    if inclusion.command in _SUBFILE_COMMANDS:
-        return target.parent
-    return searched if inclusion.command in _IMPORT_COMMANDS else base
-
-
-def _position(item: Citation | Inclusion) -> tuple[int, int]:
-    """Line and column of item, to interleave citations and inclusions."""
-    return item.line, item.column
-
-
-class _Walker:
-    """Reads a tree of sources, each file once, collecting citations in reading order."""
-
-    def __init__(
-        self,
-        parse: Callable[[str, Path], ParsedSource],
-        cache: dict[Path, ParsedSource] | None = None,
-    ) -> None:
-        self._parse = parse
-        self._cache = {} if cache is None else cache
-        self.seen: set[Path] = set()
-        self.citations: list[Citation] = []
-        self.all_keys = False
-
-    def walk(self, path: Path, base: Path, main_dir: Path) -> None:
-        """Add the citations of path and, where it includes them, of its included files."""
-        self.seen.add(path.resolve())
-        parsed = self._load(path)
-        self.all_keys = self.all_keys or parsed.all_keys
-        items: Iterable[Citation | Inclusion] = heapq.merge(
-            parsed.citations, parsed.includes, key=_position
-        )
-        for item in items:
-            if isinstance(item, Citation):
-                self.citations.append(item)
-            else:
-                self._follow(item, path, base, main_dir)
-
-    def _follow(self, inclusion: Inclusion, parent: Path, base: Path, main_dir: Path) -> None:
-        """Walk the file inclusion names unless it was read already."""
-        dirs = _search_dirs(inclusion, base, main_dir)
-        target = next((path for path in _candidates(inclusion, dirs) if path.is_file()), None)
-        if target is None:
-            message = f"cannot read included file '{inclusion.name}'"
-            raise TexScanError(message, parent, inclusion.line)
-        if target.resolve() not in self.seen:
-            self.walk(target, _next_base(inclusion, target, dirs[0], base), main_dir)
-
-    def _load(self, path: Path) -> ParsedSource:
-        """Parse path, once per file for all walkers sharing the cache."""
-        key = path.resolve()
-        if key not in self._cache:
-            self._cache[key] = self._parse(_read_text(path), path)
-        return self._cache[key]
-
-    def result(self) -> CitedKeys:
-        """Return the citations collected so far."""
-        return CitedKeys(tuple(self.citations), self.all_keys)
-
-
-def _walk(parse: Callable[[str, Path], ParsedSource], path: Path) -> CitedKeys:
-    """Citations of the main file path and everything it includes."""
-    walker = _Walker(parse)
-    walker.walk(path, path.parent, path.parent)
-    return walker.result()
-
-
-def _reached(path: Path, cache: dict[Path, ParsedSource]) -> set[Path]:
-    """Return the files path includes, directly or not, resolved, itself left out."""
-    walker = _Walker(parse_tex, cache)
-    walker.walk(path, path.parent, path.parent)
-    return walker.seen - {path.resolve()}
-
-
-def _scan_directory(directory: Path) -> CitedKeys:
-    """Citations of every .tex file in directory, files included by others read through them."""
-    files = sorted(path for path in directory.glob("*.tex") if path.is_file())
-    cache: dict[Path, ParsedSource] = {}
-    included = set[Path]().union(*(_reached(path, cache) for path in files))
-    walker = _Walker(parse_tex, cache)
-    for path in [path for path in files if path.resolve() not in included] + files:
-        if path.resolve() not in walker.seen:
-            walker.walk(path, directory, directory)
-    return walker.result()
-
-
-def scan_tex(path: Path) -> CitedKeys:
-    """Citations of a .tex file and the files it includes, or of every .tex in a directory."""
-    return _scan_directory(path) if path.is_dir() else _walk(parse_tex, path)
-
-
-def scan_aux(path: Path) -> CitedKeys:
-    r"""Citations recorded in an .aux file and the .aux files it ``\@input``s."""
-    return _walk(parse_aux, path)
-
-
-def scan_paths(paths: Iterable[Path]) -> CitedKeys:
-    """Citations of .aux files, .tex files and directories of .tex files, each counted once."""
-    results = [
-        scan_aux(path) if path.suffix == ".aux" and not path.is_dir() else scan_tex(path)
-        for path in paths
-    ]
-    citations = dict.fromkeys(citation for result in results for citation in result.citations)
-    return CitedKeys(tuple(citations), any(result.all_keys for result in results))
+    source = _Source(text, path)
+    return _collect([item for command in _aux_commands(text) for item in source.items(command)])

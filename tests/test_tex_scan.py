@@ -1,19 +1,19 @@
-import shutil
-import subprocess
+"""The pure scanner: citations, inclusions and bibliographies of one .tex or .aux text."""
+
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from speechlm_bib.tex import commands
 from speechlm_bib.tex.scan import (
+    BibDeclaration,
     Citation,
     CitedKeys,
     Inclusion,
-    TexScanError,
     parse_aux,
     parse_tex,
-    scan_aux,
-    scan_paths,
-    scan_tex,
 )
 
 TEX = Path("paper.tex")
@@ -25,12 +25,6 @@ def cited(text: str) -> list[str]:
 
 def located(text: str) -> list[tuple[str, int, int, str]]:
     return [(c.key, c.line, c.column, c.command) for c in parse_tex(text, TEX).citations]
-
-
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 # --- commands ---------------------------------------------------------------------------
@@ -227,6 +221,58 @@ def test_other_environments_are_read() -> None:
     assert cited("\\begin{figure}\\caption{\\cite{a}}\\end{figure}") == ["a"]
 
 
+# --- bibliography declarations ------------------------------------------------------------
+
+
+def test_each_bibliography_file_is_declared_where_its_name_stands() -> None:
+    text = (
+        "\\bibliography{refs, bib/own}\n"
+        "\\addbibresource[label=x]{a.bib}\\addbibresource {b v2.bib}\n"
+        "  \\addglobalbib{g.bib} \\nobibliography{nb}\n"
+    )
+    assert parse_tex(text, TEX).bibliographies == (
+        BibDeclaration("bibliography", "refs", 1, 15),
+        BibDeclaration("bibliography", "bib/own", 1, 21),
+        BibDeclaration("addbibresource", "a.bib", 2, 26),
+        BibDeclaration("addbibresource", "b v2.bib", 2, 49),
+        BibDeclaration("addglobalbib", "g.bib", 3, 17),
+        BibDeclaration("nobibliography", "nb", 3, 40),
+    )
+
+
+def test_declarations_that_latex_does_not_read_or_that_need_expansion_are_left_out() -> None:
+    text = (
+        "% \\bibliography{commented}\n"
+        "\\begin{verbatim}\\addbibresource{verbatim.bib}\\end{verbatim}\\verb|\\bibliography{v}|\n"
+        "\\bibliography{\\jobname,#1}\\addbibresource{\\bibdir/x.bib}\n"
+        "\\addbibresource[location=remote]{https://example.org/x.bib}\n"
+        "\\addbibresource[location=local]{kept.bib}\\bibliography\n\n{paragraph}"
+    )
+    assert parse_tex(text, TEX).bibliographies == (
+        BibDeclaration("addbibresource", "kept.bib", 5, 33),
+    )
+
+
+def test_a_comment_inside_a_bibliography_list_swallows_its_line_break() -> None:
+    text = "\\bibliography{refs,% the paper's own\n  own}"
+    assert [d.name for d in parse_tex(text, TEX).bibliographies] == ["refs", "own"]
+
+
+def test_bibdata_of_an_aux_file_declares_its_databases() -> None:
+    parsed = parse_aux(BIBTEX_AUX, Path("paper.aux"))
+    assert parsed.bibliographies == (
+        BibDeclaration("bibdata", "references", 10, 10),
+        BibDeclaration("bibdata", "extra", 10, 21),
+    )
+    assert [d.file_name for d in parsed.bibliographies] == ["references.bib", "extra.bib"]
+
+
+def test_file_names_are_those_bibtex_and_biber_open() -> None:
+    assert BibDeclaration("bibliography", "refs.bib", 1, 1).file_name == "refs.bib"
+    assert BibDeclaration("bibliography", "refs.2024", 1, 1).file_name == "refs.2024.bib"
+    assert BibDeclaration("addbibresource", "refs.bib", 1, 1).file_name == "refs.bib"
+
+
 # --- inclusions in the pure parser ---------------------------------------------------------
 
 
@@ -249,117 +295,6 @@ def test_parse_tex_lists_every_form_of_inclusion_with_its_position() -> None:
         Inclusion("input", "with space", 5, 1),
     )
 
-
-# --- scanning files ------------------------------------------------------------------------
-
-
-def test_scan_tex_follows_inputs_in_reading_order_with_each_files_lines(
-    tmp_path: Path,
-) -> None:
-    main = write(tmp_path / "paper.tex", "\\cite{a}\n\\input{intro}\n\\cite{d}\n")
-    write(tmp_path / "intro.tex", "Intro.\n\n\\citep{b}\n\\include{chapters/method}\n")
-    write(tmp_path / "chapters" / "method.tex", "x\ny \\textcite{c}")
-    result = scan_tex(main)
-    assert [(c.key, c.path, c.line, c.column) for c in result.citations] == [
-        ("a", main, 1, 7),
-        ("b", tmp_path / "intro.tex", 3, 8),
-        ("c", tmp_path / "chapters" / "method.tex", 2, 13),
-        ("d", main, 3, 7),
-    ]
-    assert result.keys == ("a", "b", "c", "d")
-
-
-def test_inputs_resolve_from_the_main_files_directory(tmp_path: Path) -> None:
-    main = write(tmp_path / "paper.tex", "\\input{chapters/one}")
-    write(tmp_path / "chapters" / "one.tex", "\\input{chapters/two}\\input{shared}")
-    write(tmp_path / "chapters" / "two.tex", "\\cite{two}")
-    write(tmp_path / "shared.tex", "\\cite{shared}")
-    assert scan_tex(main).keys == ("two", "shared")
-
-
-def test_an_input_name_with_extension_or_without_a_tex_file(tmp_path: Path) -> None:
-    main = write(tmp_path / "paper.tex", "\\input{a.tex}\\input{table.txt}")
-    write(tmp_path / "a.tex", "\\cite{a}")
-    write(tmp_path / "table.txt", "\\cite{t}")
-    assert scan_tex(main).keys == ("a", "t")
-
-
-def test_subfile_and_subimport_resolve_from_the_including_file(tmp_path: Path) -> None:
-    main = write(tmp_path / "main.tex", "\\subfile{parts/p1}\\import{lib/}{l1}")
-    write(tmp_path / "parts" / "p1.tex", "\\cite{p1}\\input{p2}\\subimport{deep/}{p3}")
-    write(tmp_path / "parts" / "p2.tex", "\\cite{p2}")
-    write(tmp_path / "parts" / "deep" / "p3.tex", "\\cite{p3}")
-    write(tmp_path / "lib" / "l1.tex", "\\cite{l1}\\input{l2}")
-    write(tmp_path / "lib" / "l2.tex", "\\cite{l2}")
-    assert scan_tex(main).keys == ("p1", "p2", "p3", "l1", "l2")
-
-
-def test_inclusion_cycles_are_read_once(tmp_path: Path) -> None:
-    main = write(tmp_path / "a.tex", "\\cite{a}\\input{b}")
-    write(tmp_path / "b.tex", "\\cite{b}\\input{a}\\input{b}\\input{./a.tex}")
-    assert [c.key for c in scan_tex(main).citations] == ["a", "b"]
-
-
-def test_a_missing_included_file_names_the_including_file_and_line(tmp_path: Path) -> None:
-    main = write(tmp_path / "paper.tex", "\\input{ok}\n")
-    write(tmp_path / "ok.tex", "text\n\n\\include{intro}\n")
-    with pytest.raises(TexScanError) as caught:
-        scan_tex(main)
-    assert caught.value.path == tmp_path / "ok.tex"
-    assert caught.value.line == 3
-    assert caught.value.message == "cannot read included file 'intro'"
-    assert str(caught.value) == f"{tmp_path / 'ok.tex'}:3: cannot read included file 'intro'"
-
-
-def test_a_missing_main_file_is_an_error_without_a_line(tmp_path: Path) -> None:
-    with pytest.raises(TexScanError) as caught:
-        scan_tex(tmp_path / "nope.tex")
-    assert caught.value.line is None
-    assert str(caught.value).startswith(f"{tmp_path / 'nope.tex'}: cannot read file")
-
-
-def test_error_message_format() -> None:
-    error = TexScanError("cannot read included file 'intro.tex'", Path("paper.tex"), 12)
-    assert str(error) == "paper.tex:12: cannot read included file 'intro.tex'"
-
-
-def test_latin1_sources_and_byte_order_marks_are_read(tmp_path: Path) -> None:
-    (tmp_path / "old.tex").write_bytes("% G\xf6del\n\\cite{g}".encode("latin-1"))
-    (tmp_path / "bom.tex").write_bytes("\ufeff\\cite{b}".encode())
-    assert scan_tex(tmp_path / "old.tex").citations[0].line == 2
-    assert scan_tex(tmp_path / "bom.tex").citations[0].column == 7
-
-
-def test_crlf_line_endings_give_the_same_positions(tmp_path: Path) -> None:
-    (tmp_path / "w.tex").write_bytes(b"% x\r\n\\citep[a]\r\n{k}\r\n")
-    assert [(c.line, c.column) for c in scan_tex(tmp_path / "w.tex").citations] == [(3, 2)]
-
-
-def test_a_directory_scans_each_file_once_main_files_first(tmp_path: Path) -> None:
-    write(tmp_path / "appendix.tex", "\\cite{appendix}\\input{common}")
-    write(tmp_path / "common.tex", "\\cite{common}")
-    write(tmp_path / "paper.tex", "\\cite{paper}\\input{chapters/one}\\input{appendix}")
-    write(tmp_path / "chapters" / "one.tex", "\\cite{one}")
-    write(tmp_path / "slides.tex", "\\cite{slides}\\input{common}")
-    write(tmp_path / "notes.txt", "\\cite{txt}")
-    result = scan_tex(tmp_path)
-    assert [c.key for c in result.citations] == [
-        "paper",
-        "one",
-        "appendix",
-        "common",
-        "slides",
-    ]
-
-
-def test_a_directory_whose_files_include_each_other_is_still_read(tmp_path: Path) -> None:
-    write(tmp_path / "a.tex", "\\cite{a}\\input{b}")
-    write(tmp_path / "b.tex", "\\cite{b}\\input{a}")
-    assert [c.key for c in scan_tex(tmp_path).citations] == ["a", "b"]
-
-
-def test_an_empty_directory_cites_nothing(tmp_path: Path) -> None:
-    assert scan_tex(tmp_path) == CitedKeys((), False)
 
 
 # --- aux files ---------------------------------------------------------------------------
@@ -447,42 +382,6 @@ def test_aux_commands_are_whole_control_words() -> None:
     assert parsed.includes == ()
 
 
-def test_scan_aux_follows_at_input_from_the_main_aux_directory(tmp_path: Path) -> None:
-    main = write(
-        tmp_path / "paper.aux", "\\citation{a}\n\\@input{chapters/one.aux}\n\\citation{c}\n"
-    )
-    write(tmp_path / "chapters" / "one.aux", "\\relax\n\\citation{b}\n\\@input{paper.aux}\n")
-    result = scan_aux(main)
-    assert [(c.key, c.path, c.line) for c in result.citations] == [
-        ("a", main, 1),
-        ("b", tmp_path / "chapters" / "one.aux", 2),
-        ("c", main, 3),
-    ]
-
-
-def test_scan_aux_missing_at_input_is_an_error(tmp_path: Path) -> None:
-    main = write(tmp_path / "paper.aux", "\\relax\n\\@input{intro.aux}\n")
-    with pytest.raises(TexScanError, match=r"paper\.aux:2: cannot read included file 'intro\.aux'"):
-        scan_aux(main)
-
-
-# --- scan_paths ----------------------------------------------------------------------------
-
-
-def test_scan_paths_dispatches_on_suffix_and_counts_each_citation_once(tmp_path: Path) -> None:
-    tex = write(tmp_path / "src" / "paper.tex", "\\cite{t}\\input{src/part}")
-    write(tmp_path / "src" / "src" / "part.tex", "\\cite{p}")
-    aux = write(tmp_path / "build" / "paper.aux", "\\citation{x}\\citation{*}")
-    result = scan_paths([tex, aux, tmp_path / "src", tex])
-    assert result.keys == ("t", "p", "x")
-    assert len(result.citations) == 3
-    assert result.all_keys
-
-
-def test_scan_paths_of_nothing() -> None:
-    assert scan_paths([]) == CitedKeys((), False)
-
-
 def test_cited_keys_keeps_first_occurrence_order() -> None:
     citations = tuple(Citation(k, TEX, 1, i, "cite") for i, k in enumerate("cabac"))
     assert CitedKeys(citations, False).keys == ("c", "a", "b")
@@ -503,89 +402,53 @@ def test_a_large_source_with_many_citations_is_read_in_one_pass() -> None:
     assert parsed.citations[-1] == Citation("n", TEX, 40_000, column, "parencites")
 
 
-# --- real LaTeX runs -----------------------------------------------------------------------
+# --- a property ----------------------------------------------------------------------------
 
-BIB = r"""@article{vaswani2017attention, author = {Vaswani, Ashish}, title = {Attention Is All
-You Need}, journal = {NeurIPS}, year = {2017}}
-@article{hsu2021hubert, author = {Hsu, Wei-Ning}, title = {HuBERT}, journal = {TASLP},
-year = {2021}}
-@misc{radford2023whisper, author = {Radford, Alec}, title = {Whisper}, year = {2023}}
-@misc{baevski2020wav2vec, author = {Baevski, Alexei}, title = {wav2vec 2.0}, year = {2020}}
-@misc{unused2024, author = {Nobody}, title = {Unused}, year = {2024}}
-"""
-
-NATBIB_DOC = r"""\documentclass{article}
-\usepackage{natbib}
-\begin{document}
-% \cite{commented}
-Transformers \citep[see][p.~3]{vaswani2017attention,
-  hsu2021hubert} and \citet*{radford2023whisper}.
-\include{chapter}
-\citeauthor{vaswani2017attention} \nocite{*}
-\bibliographystyle{plainnat}
-\bibliography{refs}
-\end{document}
-"""
-
-BIBLATEX_DOC = r"""\documentclass{article}
-\usepackage[backend=biber]{biblatex}
-\addbibresource{refs.bib}
-\begin{document}
-\begin{verbatim}
-\cite{inverbatim}
-\end{verbatim}
-\textcite{vaswani2017attention} and \parencites[see][2]{hsu2021hubert}
-  [3]{radford2023whisper,baevski2020wav2vec}.
-\input{chapter}
-\footcite[p.~1]{vaswani2017attention}
-\printbibliography
-\end{document}
-"""
-
-CHAPTER = "More by \\cite{baevski2020wav2vec,\n  hsu2021hubert}.\n"
+KEY = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9:_+./-]{0,10}", fullmatch=True)
+SEPARATOR = st.sampled_from([",", ", ", " ,\n\t", ",% note\n  "])
+NOTES = st.sampled_from(["", "[see]", "[see][p.~2]", " [{a]}]\n", "[see [1]]"])
 
 
-def compile_latex(directory: Path, document: str) -> None:
-    write(directory / "refs.bib", BIB)
-    write(directory / "chapter.tex", CHAPTER)
-    write(directory / "paper.tex", document)
-    subprocess.run(
-        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "paper.tex"],
-        cwd=directory,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+@st.composite
+def hidden(draw: st.DrawFn, keys: list[str]) -> str:
+    """A citation of keys where LaTeX does not read it."""
+    cite = "\\cite{" + ",".join(keys) + "}"
+    environment = draw(st.sampled_from(sorted(commands.VERBATIM_ENVIRONMENTS)))
+    return draw(st.sampled_from([
+        f"% {cite}\n", f"\\begin{{{environment}}}\n{cite}\n\\end{{{environment}}}",
+        f"\\verb|{cite}|", f"\\url{{https://x.org/a%20{cite}}}", f"\\verb*+{cite}+",
+    ]))
 
 
-@pytest.mark.latex
-@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex not installed")
-def test_natbib_aux_written_by_pdflatex_agrees_with_the_source(tmp_path: Path) -> None:
-    compile_latex(tmp_path, NATBIB_DOC)
-    from_aux = scan_aux(tmp_path / "paper.aux")
-    from_tex = scan_tex(tmp_path / "paper.tex")
-    assert from_aux.keys == from_tex.keys
-    assert from_tex.keys == (
-        "vaswani2017attention",
-        "hsu2021hubert",
-        "radford2023whisper",
-        "baevski2020wav2vec",
-    )
-    assert from_aux.all_keys and from_tex.all_keys
-    assert {c.path.name for c in from_aux.citations} == {"paper.aux", "chapter.aux"}
+@st.composite
+def paper(draw: st.DrawFn) -> tuple[str, list[str]]:
+    """A text of citations and hidden citations of random keys; the keys cited, in order."""
+    pieces, expected = [], []
+    for _ in range(draw(st.integers(0, 8))):
+        keys = draw(st.lists(KEY, min_size=1, max_size=4))
+        kind = draw(st.sampled_from(["cite", "multicite", "hidden", "text"]))
+        if kind == "cite":
+            command = draw(st.sampled_from(sorted(commands.CITE_COMMANDS)))
+            star = draw(st.sampled_from(["", "*"]))
+            body = draw(SEPARATOR).join(keys)
+            pieces.append(f"\\{command}{star}{draw(NOTES)}{{{body}}}")
+        elif kind == "multicite":
+            command = draw(st.sampled_from(sorted(commands.MULTICITE_COMMANDS)))
+            groups = "".join(f"[p.~{i}]{{{key}}}" for i, key in enumerate(keys))
+            pieces.append(f"\\{command}(see)(and){groups} and")
+        else:
+            pieces.append(draw(hidden(keys)) if kind == "hidden" else "Some $x$ \\% {text}.")
+        expected += keys if kind in ("cite", "multicite") else []
+        pieces.append(draw(st.sampled_from([" ", "\n", "\n\n"])))
+    return "".join(pieces), expected
 
 
-@pytest.mark.latex
-@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex not installed")
-def test_biblatex_aux_written_by_pdflatex_agrees_with_the_source(tmp_path: Path) -> None:
-    compile_latex(tmp_path, BIBLATEX_DOC)
-    from_aux = scan_aux(tmp_path / "paper.aux")
-    from_tex = scan_tex(tmp_path / "paper.tex")
-    assert from_aux.keys == from_tex.keys
-    assert from_tex.keys == (
-        "vaswani2017attention",
-        "hsu2021hubert",
-        "radford2023whisper",
-        "baevski2020wav2vec",
-    )
-    assert not from_aux.all_keys and not from_tex.all_keys
+@settings(max_examples=300, deadline=None)
+@given(paper())
+def test_cited_keys_come_back_exactly_where_they_stand(generated: tuple[str, list[str]]) -> None:
+    text, expected = generated
+    citations = parse_tex(text, TEX).citations
+    assert [c.key for c in citations] == expected
+    lines = text.split("\n")
+    for c in citations:
+        assert lines[c.line - 1][c.column - 1 :].startswith(c.key)
