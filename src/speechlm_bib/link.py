@@ -65,7 +65,8 @@ def link(repo: Repository, stack: Sequence[BlockMiddleware] | None = None) -> Li
                  for entry in repo.entries)
     return Library(
         root=repo.root, sections=repo.sections, rows=rows, records=records, arxiv=repo.arxiv,
-        survey=repo.survey, keep=repo.keep, problems=repo.problems,
+        surveys=repo.surveys, keep=repo.keep, problems=repo.problems,
+        citation=repo.citation,
         list_path=repo.root / ENTRIES / LIST_FILE,
         records_path=repo.root / ENTRIES / RECORDS_FILE, by_key=by_key,
     )

@@ -98,7 +98,8 @@ def _record(entry: Any, path: Path) -> HandRecord:
         value = _value(str(field.value), field.key, entry.key, path, field_line)
         _check_value(field.key.lower(), value, entry.key, path, field_line)
         fields.append((field.key.lower(), value))
-    return HandRecord(entry.key, entry.entry_type.lower(), tuple(fields), line)
+    return HandRecord(entry.key, entry.entry_type.lower(), tuple(fields), line,
+                      str(entry.raw or ""))
 
 
 def _value(raw: str, name: str, key: str, path: Path, line: int) -> str:

@@ -15,7 +15,8 @@ import yaml
 
 from ..model import Column, Section
 
-ENTRY_ORDER = ("key", "name", "title", "url", "arxiv", "columns", "acknowledge")
+ENTRY_ORDER = ("key", "name", "title", "date", "venue", "url", "arxiv", "links", "columns",
+               "cells", "acknowledge")
 _POSITION = re.compile(r"(\d+)-")
 
 
@@ -25,9 +26,19 @@ def render_entry(fields: dict[str, Any]) -> str:
     return _dump(ordered)
 
 
-def render_list_config(sections: Sequence[Section], survey: str | None) -> str:
-    """The YAML text of entries/list.yaml."""
-    data: dict[str, Any] = {"survey": survey} if survey else {}
+def render_list_config(sections: Sequence[Section], survey: str | Sequence[str] | None,
+                       options: dict[str, Any] | None = None,
+                       keep: Sequence[str] = ()) -> str:
+    """The YAML text of entries/list.yaml: the list's options, survey keys, kept keys, sections.
+
+    ``survey`` is one key or several (one key is written as a key, several as a list).
+    """
+    data: dict[str, Any] = dict(options or {})
+    keys = [survey] if isinstance(survey, str) else list(survey or ())
+    if keys:
+        data["survey"] = keys[0] if len(keys) == 1 else keys
+    if keep:
+        data["keep"] = list(keep)
     data["sections"] = [_section_dict(section) for section in sections]
     return _dump(data)
 
@@ -50,6 +61,9 @@ def _column_dict(column: Column) -> dict[str, Any]:
         data["source"] = column.source
     if column.linked:
         data["linked"] = True
+    optional = {"label": column.label, "separator": column.separator, "align": column.align,
+                "missing": column.missing}
+    data.update({name: value for name, value in optional.items() if value is not None})
     return data
 
 

@@ -29,7 +29,8 @@ def load_repository(root: Path) -> Repository:
         arxiv=load_arxiv_store(root),
         hand=load_hand_records(root),
         terms=load_terms(root),
-        survey=config.survey,
+        surveys=config.surveys,
+        citation=config.citation,
         keep=config.keep,
         problems=problems,
     )
