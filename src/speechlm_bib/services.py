@@ -19,7 +19,7 @@ from .importer import entry_file_name, plan_import
 from .link import link, new_key
 from .model import ArxivMetadata, Finding, Library, Repository
 from .rename import plan_rename, sources_to_edit
-from .render.citation import render_cff, render_citation, survey_record
+from .render.citation import render_cff, render_citation, survey_record, survey_records
 from .render.exports import RENDERERS
 from .render.latextable import render_latex_table
 from .render.readme import render_readme
@@ -65,7 +65,8 @@ def generated_files(library: Library) -> dict[Path, str]:
     readme = root / README_FILE
     text = read_text(readme)
     if text is not None and "speechlm-bib:begin" in text:
-        files[readme] = render_readme(text, library, lambda: survey_record(library), readme)
+        files[readme] = render_readme(text, library, lambda: survey_records(library),
+                                      readme)
     return files
 
 
@@ -208,7 +209,7 @@ def run_check(root: Path, papers: Collection[Path] = ()) -> list[Finding]:
 
 def run_cite(root: Path, fmt: str) -> str:
     """The survey's citation block in a format of ``render.citation.CITE_FORMATS``."""
-    return render_citation(survey_record(load_library(root)), fmt)
+    return render_citation(survey_records(load_library(root)), fmt)
 
 
 def run_export(root: Path, fmt: str, keys: Collection[str] = (),

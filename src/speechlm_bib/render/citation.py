@@ -6,7 +6,7 @@ they cite the published version once entries/records.bib gives it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import yaml
@@ -26,13 +26,21 @@ _CFF_TYPES = {"inproceedings": "conference-paper", "article": "article", PREPRIN
 
 def survey_record(library: Library) -> Record:
     """The survey's record; ``InputError`` when list.yaml names none or it has no record."""
-    if library.survey is None:
+    return survey_records(library)[0]
+
+
+def survey_records(library: Library) -> tuple[Record, ...]:
+    """The records list.yaml's ``survey`` names, in order (``InputError`` as above)."""
+    if not library.surveys:
         raise InputError("no 'survey' key: name the survey's citation key", library.list_path)
-    record = library.record(library.survey)
-    if record is None:
-        raise InputError(f"the survey's key '{library.survey}' has no record "
-                         "(run sync, or add it to entries/records.bib)", library.list_path)
-    return record
+    records = []
+    for key in library.surveys:
+        record = library.record(key)
+        if record is None:
+            raise InputError(f"the survey's key '{key}' has no record "
+                             "(run sync, or add it to entries/records.bib)", library.list_path)
+        records.append(record)
+    return tuple(records)
 
 
 def _text(record: Record, markdown: bool) -> str:
@@ -49,9 +57,9 @@ CITE_RENDERERS: dict[str, Callable[[Record], str]] = {
 CITE_FORMATS = tuple(CITE_RENDERERS)
 
 
-def render_citation(record: Record, fmt: str) -> str:
-    """The survey's citation block in one of ``CITE_FORMATS``."""
-    return CITE_RENDERERS[fmt](record)
+def render_citation(records: Sequence[Record], fmt: str) -> str:
+    """The survey's citation in one of ``CITE_FORMATS``: each record, a blank line apart."""
+    return "\n".join(CITE_RENDERERS[fmt](record) for record in records)
 
 
 def render_cff(record: Record) -> str:
