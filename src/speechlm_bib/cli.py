@@ -16,6 +16,7 @@ import click
 
 from . import settings as env
 from .errors import SpeechlmBibError
+from .render.adoption import IMPORT_FORMATS, IMPORT_RENDERERS
 from .render.citation import CITE_FORMATS
 from .render.exports import FORMATS as EXPORT_FORMATS
 from .render.report import FORMATS as REPORT_FORMATS
@@ -89,14 +90,17 @@ def cli(ctx: click.Context, root: Path | None, verbose: bool) -> None:
 
 @cli.command("import")
 @click.argument("markdown", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show the report; write nothing.")
+@click.option("--format", "output", type=click.Choice(IMPORT_FORMATS), default="text",
+              show_default=True, help="How to write the report.")
 @click.pass_obj
-def import_command(settings: Settings, markdown: Path) -> None:
-    """Create entries/ from an awesome-list README: one section per table, one entry a row."""
+def import_command(settings: Settings, markdown: Path, dry_run: bool, output: str) -> None:
+    """Take over an awesome list's README in place: its tables become entries/."""
     from .services import run_import  # the core loads when a command runs, not for --help
 
     root = (settings.root or Path.cwd()).resolve()
-    written = run_import(root, markdown, settings.lock_wait)
-    click.echo(f"imported {written} entries into {root / 'entries'}")
+    report = run_import(root, markdown, dry_run=dry_run, lock_wait=settings.lock_wait)
+    click.echo(IMPORT_RENDERERS[output](report), nl=False)
 
 
 @cli.command()

@@ -12,12 +12,13 @@ from contextlib import AbstractContextManager
 from dataclasses import replace
 from pathlib import Path
 
+from .adopt.names import entry_file_name
+from .adopt.plan import plan_adoption
 from .checks import check_all
 from .errors import FetchError, InputError
 from .ids import arxiv_url, parse_arxiv_id
-from .importer import entry_file_name, plan_import
 from .link import link, new_key
-from .model import ArxivMetadata, Finding, Library, Repository
+from .model import ArxivMetadata, Finding, ImportReport, Library, Repository
 from .rename import plan_rename, sources_to_edit
 from .render.citation import render_cff, render_citation, survey_record, survey_records
 from .render.exports import RENDERERS
@@ -26,7 +27,15 @@ from .render.readme import render_readme
 from .render.references import render_references
 from .selection import Selection, select_records, split_keys
 from .sources.arxiv import FetchResult, FetchSettings, fetch_metadata
-from .store import ARXIV_STORE, BIB_FILE, CFF_FILE, ENTRIES, LIST_FILE, README_FILE
+from .store import (
+    ARXIV_STORE,
+    BIB_FILE,
+    CFF_FILE,
+    ENTRIES,
+    LIST_FILE,
+    README_FILE,
+    RECORDS_FILE,
+)
 from .store.arxivdata import render_arxiv_store
 from .store.entries import parse_entry
 from .store.files import LOCK_WAIT, read_text, repository_lock
@@ -75,16 +84,36 @@ def stale_files(files: dict[Path, str]) -> list[Path]:
     return [path for path, text in files.items() if read_text(path) != text]
 
 
-def run_import(root: Path, markdown: Path, lock_wait: float = LOCK_WAIT) -> int:
-    """Import a README into root/entries; the number of entries written."""
+def run_import(root: Path, markdown: Path, *, dry_run: bool = False,
+               lock_wait: float = LOCK_WAIT) -> ImportReport:
+    """Adopt a README: its tables under markers, entries/ written; the report.
+
+    The README is taken over in place when it is the repository's own README.md; another
+    file is copied there, with its markers, when the repository has no README yet.
+    """
+    readme = root / README_FILE
+    records = root / ENTRIES / RECORDS_FILE
+    adoption = plan_adoption(read_source(markdown), markdown, root, read_text(records))
+    report = replace(adoption.report, dry_run=dry_run)
+    if report.nothing_to_import:
+        return report
+    _check_new_list(root, markdown, readme)
+    if dry_run:
+        return report
+    root.mkdir(parents=True, exist_ok=True)
+    with repository_lock(root, lock_wait):
+        written = apply_plan(Plan.of(adoption.files, {readme: adoption.readme}))
+    return replace(report, written=tuple(p.relative_to(root).as_posix() for p in written))
+
+
+def _check_new_list(root: Path, markdown: Path, readme: Path) -> None:
+    """Refuse to import over a list, or over a README other than the one imported."""
     if (root / ENTRIES / LIST_FILE).exists():
         raise InputError(f"{ENTRIES}/{LIST_FILE} exists already; import starts a new list",
                          root / ENTRIES / LIST_FILE)
-    files = plan_import(read_source(markdown), markdown, root)
-    root.mkdir(parents=True, exist_ok=True)
-    with repository_lock(root, lock_wait):
-        apply_plan(Plan.of(files))
-    return len(files) - 1
+    if readme.exists() and readme.resolve() != markdown.resolve():
+        raise InputError(f"the repository has its own {README_FILE}: import that one, or "
+                         "import into an empty folder", readme)
 
 
 def run_build(root: Path, check: bool = False, lock_wait: float = LOCK_WAIT) -> list[Path]:
