@@ -23,6 +23,7 @@ from .rename import plan_rename, sources_to_edit
 from .render.citation import render_cff, render_citation, survey_record, survey_records
 from .render.exports import RENDERERS
 from .render.latextable import render_latex_table
+from .render.mdtext import escape_markdown
 from .render.readme import render_readme
 from .render.references import render_references
 from .selection import Selection, select_records, split_keys
@@ -182,13 +183,22 @@ def run_add(root: Path, id_or_url: str, section: str, name: str | None,
         meta = _fetch_one(arxiv_id, settings)
         key = _key_for(link(repo), meta)
         folder = root / ENTRIES / section
-        fields = {"key": key, "name": name, "url": arxiv_url(arxiv_id), "arxiv": arxiv_id}
+        fields = {"key": key, "name": name, "title": _shown_title(repo, section, meta),
+                  "url": arxiv_url(arxiv_id), "arxiv": arxiv_id}
         path = folder / entry_file_name(next_position(folder), fields)
         text = render_entry(fields)
         added = _with_entry(replace(repo, arxiv={**repo.arxiv, arxiv_id: meta}), path, text)
         apply_plan(Plan.of({path: text, root / ARXIV_STORE: render_arxiv_store(added.arxiv)},
                            generated_files(link(added))))
         return path, key
+
+
+def _shown_title(repo: Repository, section_id: str, meta: ArxivMetadata) -> str | None:
+    """The title a Markdown section's new row shows (its tables never read records)."""
+    section = next(s for s in repo.sections if s.id == section_id)
+    if section.markdown and any(c.source == "title" for c in section.columns):
+        return escape_markdown(meta.title)
+    return None
 
 
 def _with_entry(repo: Repository, path: Path, text: str) -> Repository:

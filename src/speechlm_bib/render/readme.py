@@ -95,7 +95,8 @@ def _name(match: re.Match[str], path: Path, line: int) -> str:
         raise InputError(f"unknown generated block '{kind}' (blocks: tables, citation, "
                          "table SECTION)", path, line)
     if (kind == "table") != (arg is not None):
-        wanted = "names its section: table SECTION" if kind == "table" else "takes no name"
+        wanted = "must name its section (table SECTION)" if kind == "table" else \
+            "takes no name"
         raise InputError(f"block '{kind}' {wanted}", path, line)
     return f"{kind} {arg}" if arg else kind
 
