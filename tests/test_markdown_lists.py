@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -184,3 +185,22 @@ def test_add_gives_a_markdown_row_its_title(tmp_path: Path, run: Cli,
                if "Mini-Omni" in line)
     assert row == ("| - | Mini-Omni | Mini-Omni: Language Models Can Hear, Talk While Thinking "
                    "in Streaming | [paper](https://arxiv.org/abs/2408.16725) |")
+
+
+def test_latex_table_of_a_markdown_list_shows_plain_text(tmp_path: Path, run: Cli) -> None:
+    root = _repo(tmp_path, {"010-moshi.yaml": MOSHI})
+    table = run("latex-table", "models", root=root).stdout
+    row = next(line for line in table.splitlines() if line.startswith("2024"))
+    assert row == ("2024-09 & Moshi & Moshi: a speech-text foundation model tech report & "
+                   "-- \\\\")
+
+
+def test_a_cell_kept_as_written_must_still_link_the_url(tmp_path: Path, run: Cli) -> None:
+    kept = MOSHI + "cells:\n  link: '[arXiv](https://arxiv.org/abs/2410.00037)'\n"
+    root = _repo(tmp_path, {"010-moshi.yaml": kept.replace(
+        "url: https://arxiv.org/abs/2410.00037", "url: https://arxiv.org/abs/2410.00038")})
+    findings = run("check", "--format", "json", root=root).stdout
+    stale = [f for f in json.loads(findings)["findings"] if f["code"] == "stale-cell"]
+    assert [(f["path"], f["line"]) for f in stale] == [("entries/models/010-moshi.yaml", 10)]
+    fresh = _repo(tmp_path / "fresh", {"010-moshi.yaml": kept})
+    assert "stale-cell" not in run("check", "--format", "json", root=fresh).stdout

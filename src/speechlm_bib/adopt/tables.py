@@ -72,8 +72,8 @@ def adopt_table(table: Table, place: Place) -> AdoptedTable:
     columns = _columns(header, table.aligns, layout, rows)
     section = Section(place.id, place.heading, columns, place.level, place.group, markdown=True)
     entries = tuple(_entry(cells, layout, section) for cells in rows)
-    unlinked = tuple(ImportNote(row.line, "no paper link: the row cites nothing until it is "
-                                "given a key and a record", place.id, number)
+    unlinked = tuple(ImportNote(row.line, f"{_label(entry)}: no paper link; the row cites "
+                                "nothing until it is given a key and a record", place.id, number)
                      for number, (row, entry) in enumerate(zip(table.rows, entries,
                                                                strict=True), start=1)
                      if "url" not in entry)
@@ -81,6 +81,11 @@ def adopt_table(table: Table, place: Place) -> AdoptedTable:
     roles = tuple((plain_text(c.heading), role) for c, role in zip(columns, layout.roles,
                                                                       strict=True))
     return AdoptedTable(section, entries, tuple(sorted(repairs, key=_order)), unlinked, roles)
+
+
+def _label(fields: dict[str, Any]) -> str:
+    """What a row is called in the report: its name, else its title."""
+    return repr(plain_text(str(fields.get("name") or fields.get("title") or "")) or "(empty)")
 
 
 def _order(repair: Repair) -> tuple[int, int]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..model import Finding, Library
 from ..tex.scan import CitedKeys
-from . import duplicates, fields, keys, rows
+from . import cells, duplicates, fields, keys, rows
 from .acknowledge import apply_acknowledgements
 from .common import finding
 from .papers import check_citations
@@ -47,6 +47,7 @@ CODES: dict[str, str] = {
     "tracking-parameter": "a link carries tracking parameters",
     "insecure-url": "a link uses plain http",
     "shared-link": "one link used by rows under different names",
+    "stale-cell": "a cell an entry keeps as written no longer links the entry's url",
     "stale-generated": "a generated file differs from what build would write",
     "stale-acknowledgement": "an acknowledgement that no longer matches a finding",
     "undefined-citation": "a paper cites a key that no record has (with a suggestion)",
@@ -67,7 +68,7 @@ def repository_checks() -> list[Check]:
         duplicates.check_same_work, duplicates.check_similar_titles,
         fields.check_required_fields, fields.check_identifiers, fields.check_years,
         fields.check_typesetting,
-        rows.check_rows, rows.check_links, rows.check_shared_links,
+        rows.check_rows, rows.check_links, rows.check_shared_links, cells.check_cells,
     ]
 
 
