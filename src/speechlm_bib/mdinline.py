@@ -217,6 +217,7 @@ def _bare(text: str, at: int) -> InlineLink | None:
     return InlineLink(at, end, url, url, at, end, "bare") if "://" in url[:9] else None
 
 
+@functools.lru_cache(maxsize=65536)
 def checked_links(markdown: str) -> tuple[InlineLink, ...] | None:
     """The links of a cell when markdown-it reads the same ones; None when they differ.
 
