@@ -8,7 +8,7 @@ from typing import Any
 
 from speechlm_bib.store.repository import load_repository
 
-from conftest import SURVEY_README, Cli, adopt_copy, changed_lines, run_subprocess, tree_bytes
+from conftest import REPO, SURVEY_README, Cli, adopt_copy, changed_lines, run_subprocess, tree_bytes
 
 
 def _adopted(tmp_path: Path, run: Cli, *args: str) -> dict[str, Any]:
@@ -49,6 +49,8 @@ def test_the_report_names_each_known_defect_of_the_survey(tmp_path: Path, run: C
     assert [(r["line"], r["after"]) for r in mojibake] == [
         (27, "理想同学MindGPT-4o-Audio实时语音对话大模型发布")]
     assert mojibake[0]["before"].startswith("ÁêÜÊÉ≥")
+    documented = (REPO / "docs" / "adopting.md").read_text(encoding="utf-8")
+    assert all(f"| `{r['kind']}` |" in documented for r in report["repairs"])
 
 
 def test_every_row_becomes_an_entry_in_readme_order(tmp_path: Path, run: Cli) -> None:

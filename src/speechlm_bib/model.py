@@ -321,8 +321,9 @@ class Library:
 class Repair:
     """A change import made to what a README showed, reported with its line and row.
 
-    ``kind`` is one of ``REPAIR_KINDS``; ``row`` is the 1-based row of the table (None for
-    its header and delimiter rows and for the citation block).
+    ``kind`` is one of version-pin, tracking-parameter, https, mojibake, whitespace,
+    extra-cells and citation (docs/adopting.md says what each means); ``row`` is the 1-based
+    row of the table (None for its header and delimiter rows and for the citation block).
     """
 
     kind: str
@@ -331,18 +332,6 @@ class Repair:
     row: int | None
     before: str
     after: str
-
-
-REPAIR_KINDS = {
-    "version-pin": "an arXiv link pinned a version; it now links the latest",
-    "tracking-parameter": "a link carried tracking parameters; they are removed",
-    "https": "a link used http to a site that serves https",
-    "mojibake": "text decoded with the wrong encoding is repaired",
-    "whitespace": "the row is laid out as build writes tables (padding, pipes, delimiters)",
-    "extra-cells": "cells beyond the header's columns (GitHub does not show them) are dropped",
-    "citation": "the citation block is written as build writes it",
-}
-"""Every kind of repair import reports, with what it means."""
 
 
 @dataclass(frozen=True, slots=True)
