@@ -6,8 +6,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from bibtexparser.entrypoint import parse_string
+
 from speechlm_bib.store.repository import load_repository
 
+from arxiv_server import ArxivReplayServer
 from conftest import REPO, SURVEY_README, Cli, adopt_copy, changed_lines, run_subprocess, tree_bytes
 
 
@@ -177,3 +180,19 @@ def test_import_and_build_as_real_processes(tmp_path: Path) -> None:
     rebuilt = (tmp_path / "README.md").read_text(encoding="utf-8")
     assert changed_lines(SURVEY_README.read_text(encoding="utf-8"), rebuilt) == {
         r["line"] for r in report["repairs"]}
+
+
+def test_after_sync_and_build_the_readme_stays_and_every_arxiv_row_has_a_record(
+        tmp_path: Path, run: Cli, arxiv: ArxivReplayServer) -> None:
+    _adopted(tmp_path, run)
+    run("build", root=tmp_path)
+    built = (tmp_path / "README.md").read_bytes()
+    result = run("sync", root=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "README.md").read_bytes() == built
+    references = parse_string((tmp_path / "references.bib").read_text(encoding="utf-8"))
+    eprints = {str(e.fields_dict["eprint"].value) for e in references.entries
+               if "eprint" in e.fields_dict}
+    rows = {e.arxiv for e in load_repository(tmp_path).entries if e.arxiv}
+    assert len(rows) == 50 and rows <= eprints
+    assert run("build", "--check", root=tmp_path).exit_code == 0
