@@ -204,3 +204,13 @@ def test_a_cell_kept_as_written_must_still_link_the_url(tmp_path: Path, run: Cli
     assert [(f["path"], f["line"]) for f in stale] == [("entries/models/010-moshi.yaml", 10)]
     fresh = _repo(tmp_path / "fresh", {"010-moshi.yaml": kept})
     assert "stale-cell" not in run("check", "--format", "json", root=fresh).stdout
+
+
+def test_a_tables_block_shows_a_markdown_lists_headings_as_written(tmp_path: Path,
+                                                                   run: Cli) -> None:
+    root = _repo(tmp_path, {"010-moshi.yaml": MOSHI})
+    (root / "README.md").write_text("<!-- speechlm-bib:begin tables -->\n"
+                                    "<!-- speechlm-bib:end tables -->\n", encoding="utf-8")
+    assert run("build", root=root).exit_code == 0
+    text = (root / "README.md").read_text(encoding="utf-8")
+    assert "\n## :fire: Models\n\n| Date | Model | Paper Title | Link |\n" in text

@@ -170,23 +170,26 @@ def render_tables(library: Library) -> str:
         if not section.columns:
             continue
         if section.group and section.group != group:
-            parts.append(f"## {escape_markdown(section.group)}")
+            parts.append(f"## {_shown(section, section.group)}")
         group = section.group
         parts.append(_section(section, library.section_rows(section.id)))
     return "\n\n".join(parts) + "\n"
 
 
+def _shown(section: Section, text: str) -> str:
+    """A heading as a Markdown section writes it, else escaped."""
+    return text if section.markdown else escape_markdown(text)
+
+
 def _section(section: Section, rows: Sequence[Row]) -> str:
-    shown = section.heading if section.markdown else escape_markdown(section.heading)
-    heading = f"{'#' * section.level} {shown}"
+    heading = f"{'#' * section.level} {_shown(section, section.heading)}"
     intro = [section.intro] if section.intro else []
     return "\n\n".join([heading, *intro, render_table(section, rows).rstrip("\n")])
 
 
 def render_table(section: Section, rows: Sequence[Row]) -> str:
     """A section's table alone: its header, delimiter and one line a row."""
-    headings = [c.heading if section.markdown else escape_markdown(c.heading)
-                for c in section.columns]
+    headings = [_shown(section, c.heading) for c in section.columns]
     lines = ["| " + " | ".join(headings) + " |",
              "|" + "|".join(delimiter(c) for c in section.columns) + "|"]
     show = _markdown_cell if section.markdown else cell
