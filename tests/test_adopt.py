@@ -149,6 +149,9 @@ def test_other_vocabularies(tmp_path: Path, run: Cli) -> None:
     assert superb.markdown("Project") == "[project](https://superbbenchmark.org)"
     whisper = _entry(tmp_path, "Whisper")
     assert whisper.venue == "ICML 2023" and whisper.arxiv == "2212.04356"
+    assert whisper.label is None
+    hubert = _entry(tmp_path, "HuBERT")
+    assert (hubert.label, hubert.cells) == ("arXiv:2106.07447", ())
 
 
 def test_a_table_without_links_is_left_as_it_is_and_reported(tmp_path: Path,

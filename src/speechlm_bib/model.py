@@ -71,8 +71,9 @@ class Entry:
 
     ``name``, ``title``, ``date``, ``venue`` and ``columns`` are plain text. In a Markdown
     section ``shown`` keeps the Markdown each of them was written in, by column source;
-    ``links`` are the row's other links (Markdown links) after its url, and ``cells`` the
-    cells shown exactly as written, by column heading.
+    ``label`` is the text of its url's link when it is not the column's, ``links`` the row's
+    other links (Markdown links) after it, and ``cells`` the cells shown exactly as written,
+    by column source.
     """
 
     path: Path
@@ -90,6 +91,7 @@ class Entry:
     links: tuple[str, ...] = ()
     cells: tuple[tuple[str, str], ...] = ()
     shown: tuple[tuple[str, str], ...] = ()
+    label: str | None = None
 
     def line_of(self, name: str) -> int:
         """The line of a top-level field in the entry's file (1 when unknown)."""

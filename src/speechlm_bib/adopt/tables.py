@@ -209,9 +209,13 @@ def _url(cells: Sequence[str], layout: Layout) -> InlineLink | None:
 def _put(fields: dict[str, Any], column: Column, cell: str, url: InlineLink | None) -> None:
     """One cell into the entry: as its role's field, its links, or an own column."""
     if column.source == "link":
-        others = [cell[link.start:link.end] for link in cell_links(cell) if link != url]
+        links = cell_links(cell)
+        others = [cell[link.start:link.end] for link in links if link != url]
         if others:
             fields["links"] = others
+        if url in links and url is not None and url.kind == "inline" and \
+                url.label != (column.label or LINK_LABEL):
+            fields["label"] = url.label
     elif column.source in BUILTIN_SOURCES:
         fields[column.source] = _unlinked(cell, url) if column.linked else cell
     else:

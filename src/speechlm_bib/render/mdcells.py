@@ -33,7 +33,7 @@ def markdown_cell(entry: Entry, column: Column, key: str | None) -> str:
 
 
 def link_cell(entry: Entry, column: Column) -> str:
-    """The row's url as a link labelled as the column says, then its other links.
+    """The row's url as a link labelled as the entry or the column says, then its other links.
 
     >>> from pathlib import Path
     >>> entry = Entry(Path("a.yaml"), "s", url="https://arxiv.org/abs/2410.00037",
@@ -41,7 +41,7 @@ def link_cell(entry: Entry, column: Column) -> str:
     >>> link_cell(entry, Column("Link", "link", label="paper"))
     '[paper](https://arxiv.org/abs/2410.00037), [code](https://github.com/kyutai-labs/moshi)'
     """
-    label = LINK_LABEL if column.label is None else column.label
+    label = entry.label or (LINK_LABEL if column.label is None else column.label)
     parts = [f"[{label}]({entry.url})"] if entry.url else []
     separator = SEPARATOR if column.separator is None else column.separator
     return separator.join([*parts, *entry.links])

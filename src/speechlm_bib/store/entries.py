@@ -21,8 +21,8 @@ from .markdownfields import markdown_fields
 from .yamlfile import Node, read_source
 
 _ENTRY_FIELDS = {"name", "title", "url", "arxiv", "key", "columns", "acknowledge", "date",
-                 "venue", "links", "cells"}
-_MARKDOWN_ONLY = ("date", "venue", "links", "cells")
+                 "venue", "label", "links", "cells"}
+_MARKDOWN_ONLY = ("date", "venue", "label", "links", "cells")
 _LIST_FIELDS = {"sections", "survey", "keep", "markdown", "key_column", "citation"}
 _SECTION_FIELDS = {"id", "heading", "columns", "level", "group", "intro"}
 _COLUMN_FIELDS = {"heading", "source", "linked", "label", "separator", "align", "missing"}

@@ -33,6 +33,7 @@ def markdown_fields(fields: dict[str, Node], section: Section, path: Path) -> di
     shown += columns
     values["columns"] = tuple((h, p) for h, v in columns if (p := _plain(v)) is not None)
     values["shown"] = tuple(shown)
+    values["label"] = text_field(fields, "label", path)
     values["links"] = _links(fields.get("links"), path)
     values["cells"] = _cells(fields.get("cells"), section, path)
     return values
