@@ -126,6 +126,8 @@ def test_dry_run_shows_the_report_and_writes_nothing(tmp_path: Path, run: Cli) -
     assert result.exit_code == 0
     assert "would import 6 tables, 97 entries (dry run: nothing written)" in result.stdout
     assert "version-pin: 'https://arxiv.org/abs/2310.05224v1'" in result.stdout
+    assert "README.md:24: existing_speechlms: whitespace: 52 lines (lines 24-75)" in result.stdout
+    assert "'InstructS2S-200K': no paper link" in result.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md"]
     assert readme.read_bytes() == SURVEY_README.read_bytes()
 

@@ -61,10 +61,25 @@ def _repairs(report: ImportReport) -> list[str]:
     for repair in report.repairs:
         if repair.kind == "whitespace":
             layout.setdefault(repair.section or "", []).append(repair.line)
-    shown += [f"{report.source}:{lines[0]}-{lines[-1]}: whitespace: {len(lines)} lines of "
-              f"{section} laid out as build writes tables (padding, pipes, delimiter row)"
+    shown += [f"{report.source}:{lines[0]}: {section}: whitespace: {len(lines)} lines "
+              f"({_ranges(lines)}) laid out as build writes tables (padding, pipes, delimiters)"
               for section, lines in layout.items()]
     return shown
+
+
+def _ranges(lines: list[int]) -> str:
+    """Line numbers in runs.
+
+    >>> _ranges([24, 25, 26, 30, 34, 35])
+    'lines 24-26, 30, 34-35'
+    """
+    runs: list[list[int]] = []
+    for line in lines:
+        if runs and line == runs[-1][-1] + 1:
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    return "lines " + ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
 def _repair(report: ImportReport, repair: Repair) -> str:
