@@ -252,3 +252,18 @@ def test_second_import_of_an_adopted_list_changes_nothing(tmp_path: Path, run: C
     result = run("import", tmp_path / "README.md", "--format", "json", root=tmp_path)
     assert json.loads(result.stdout)["nothing_to_import"] is True
     assert tree_bytes(tmp_path) == before
+
+
+def test_a_citation_block_with_more_than_records_is_left_as_written(tmp_path: Path,
+                                                                    run: Cli) -> None:
+    source = tmp_path / "source.md"
+    source.write_text(DIALOGUE.read_text(encoding="utf-8").replace(
+        "```bibtex\n@article{cui2024recent,", "```bibtex\n% the survey\n@article{cui2024recent,"),
+        encoding="utf-8")
+    report = _adopt(source, tmp_path / "repo", run)
+    text = (tmp_path / "repo" / "README.md").read_text(encoding="utf-8")
+    assert "speechlm-bib:begin citation" not in text and "% the survey\n" in text
+    assert [n["line"] for n in report["notes"]] == [9, 65]
+    repo = load_repository(tmp_path / "repo")
+    assert repo.surveys == () and set(repo.keep) == {
+        "cui2024recent", "cui2025voxeval", "example2025awesome"}

@@ -91,10 +91,13 @@ def _take(fence: Fence, path: Path, records: dict[str, tuple[str, int]],
     from bibtexparser.entrypoint import parse_string  # only import reads README BibTeX
 
     library = parse_string(fence.content, parse_stack=[])
-    complete = not library.failed_blocks
-    for block in library.failed_blocks:
+    others = [block for block in library.blocks if block not in library.entries
+              and str(block.raw or "").strip()]
+    complete = not others
+    for block in others:
         line = fence.line + 1 + (block.start_line or 0)
-        notes.append(ImportNote(line, "BibTeX that cannot be read is left as written"))
+        notes.append(ImportNote(line, "text besides BibTeX records (a comment, a macro, a "
+                                "record that cannot be read): the block is left as written"))
     for entry in library.entries:
         line = fence.line + 1 + (entry.start_line or 0)
         complete = _add(str(entry.raw), entry.key, line, path, records, notes, taken) \
