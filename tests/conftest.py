@@ -10,6 +10,7 @@ so the suite passes in any order (pytest-randomly shuffles it on every run).
 from __future__ import annotations
 
 import contextlib
+import re
 import shutil
 import subprocess
 import sys
@@ -189,3 +190,28 @@ def tree_bytes(root: Path) -> dict[str, bytes]:
     """Every file under root (but the lock file) with its bytes, to compare whole trees."""
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
             if p.is_file() and p.name != ".speechlm-bib.lock"}
+
+
+ADOPT = DATA / "adopt"
+MARKER_LINE = re.compile(r"<!-- speechlm-bib:(?:begin|end) [\w -]+ -->")
+
+
+def adopt_copy(source: Path, root: Path) -> Path:
+    """A new repository at root whose README.md is a copy of source; its path."""
+    root.mkdir(parents=True, exist_ok=True)
+    readme = root / "README.md"
+    shutil.copyfile(source, readme)
+    return readme
+
+
+def unmarked(text: str) -> list[str]:
+    """A README's lines without speechlm-bib's marker lines."""
+    return [line for line in text.splitlines() if not MARKER_LINE.fullmatch(line)]
+
+
+def changed_lines(before: str, after: str) -> set[int]:
+    """The 1-based lines of ``before`` that ``after`` (markers left out) shows otherwise."""
+    old, new = before.splitlines(), unmarked(after)
+    assert len(old) == len(new), (len(old), len(new))
+    return {number for number, (a, b) in enumerate(zip(old, new, strict=True), start=1)
+            if a != b}

@@ -136,7 +136,7 @@ def test_bad_input_gives_one_clear_line_and_writes_nothing(
 
 def test_every_message_names_the_file_or_the_command() -> None:
     """Messages start with the file (or, for a bad argument, the command) they concern."""
-    named = re.compile(r"speechlm-bib: error: (entries|data|references\.bib|add: )")
+    named = re.compile(r"speechlm-bib: error: (entries|data|references\.bib|README\.md|add: )")
     assert [c.name for c in CASES if not named.match(c.stderr)] == []
 
 

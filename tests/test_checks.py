@@ -287,6 +287,31 @@ def test_a_row_showing_another_title_or_naming_another_work(tmp_path: Path) -> N
     }
 
 
+def test_a_name_spelled_otherwise_than_its_work(tmp_path: Path) -> None:
+    root = make_repo(tmp_path, {
+        "a": "key: defossez2024moshi\nname: MOSHI\narxiv: '2410.00037'\n",
+        "b": "key: hsu2021hubert\nname: Hu BERT\narxiv: '2106.07447'\n",
+        "c": "key: fang2024llama\nname: LLaMA Omni\narxiv: '2409.06666'\n",
+    })
+    found = findings(root, "name-spelling")
+    assert [(f.path, f.line, f.key) for f in found] == [
+        ("entries/models/a.yaml", 2, "defossez2024moshi"),
+        ("entries/models/b.yaml", 2, "hsu2021hubert")]
+    assert "named 'MOSHI', but its work calls itself 'Moshi'" in found[0].message
+    acknowledged = MOSHI.replace("name: Moshi", "name: MOSHI") + (
+        f"acknowledge:\n- code: name-spelling\n  about: {found[0].fingerprint}\n"
+        "  reason: the list writes model names in capitals\n")
+    quiet = make_repo(tmp_path / "quiet", {"a": acknowledged})
+    assert findings(quiet, "name-spelling") == []
+
+
+def test_survey_records_need_no_entry(tmp_path: Path) -> None:
+    records = RECORD.format(key="smith2020corpus", title="A Corpus")
+    root = make_repo(tmp_path, {"a": MOSHI}, records,
+                     survey="\n- defossez2024moshi\n- smith2020corpus\n- gone2020x")
+    assert codes(root) == {("unknown-key", "gone2020x")}
+
+
 def test_links_a_maintainer_would_fix(tmp_path: Path) -> None:
     root = make_repo(tmp_path, {
         "a": MOSHI + "url: https://arxiv.org/pdf/2410.00037v2\n",

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from speechlm_bib.history import list_rows, read_history
+from speechlm_bib.adopt.plan import list_rows
+from speechlm_bib.history import read_history
 from speechlm_bib.model import Version
 from speechlm_bib.services import run_import
 from speechlm_bib.store.git import load_versions
@@ -94,7 +95,6 @@ def test_import_dates_each_row_by_the_first_commit_that_holds_it(
         ("speech_models", "C"): "2023-06-15",
         ("speech_models", "E"): "2025-02-02",  # not committed yet: the day of the import
         ("datasets", "D"): "2024-01-10",  # the same paper as A, listed later elsewhere
-        ("survey", "A List of Speech Models"): "2023-03-01",
     }
 
 
@@ -129,10 +129,10 @@ def test_history_keeps_the_earliest_day_whatever_the_order() -> None:
     history = read_history(versions, Path("README.md"))
     assert history.counted[("arxiv:2401.00001", 1)] == date(2024, 1, 1)
     assert history.counted[("arxiv:2402.00002", 1)] == date(2024, 3, 1)
-    assert history.placed["survey|arxiv:2301.00009"] == date(2024, 1, 1)
+    assert history.placed["models|arxiv:2401.00001"] == date(2024, 1, 1)
     rows = list_rows(_readme("Models", [ROW_C, ROW_E, ROW_A]), Path("README.md"))
     assert history.days(rows, date(2025, 1, 1)) == [
-        date(2024, 3, 1), date(2025, 1, 1), date(2024, 1, 1), date(2024, 1, 1)]
+        date(2024, 3, 1), date(2025, 1, 1), date(2024, 1, 1)]
 
 
 def test_entries_read_and_write_the_added_day(tmp_path: Path) -> None:

@@ -173,3 +173,21 @@ def test_links_keep_their_label_and_target(label: str) -> None:
     assert children[0].type == "link_open"
     assert children[0].attrs["href"] == "https://example.org/a_%28b%29%7Cc?d=1&e=%3Cf%3E"
     assert "".join(c.content for c in children[1:-1]) == " ".join(label.split())
+
+
+def test_the_survey_list_shows_keys_by_its_key_column_option(survey_repo: Path,
+                                                              run: Cli) -> None:
+    listing = survey_repo / "entries" / "list.yaml"
+    assert listing.read_text().startswith("key_column: true\n")
+    assert "source: key" not in listing.read_text()
+    readme = survey_repo / "README.md"
+    before = readme.read_text()
+    listing.write_text(listing.read_text().replace("key_column: true\n", ""))
+    run("build", root=survey_repo)
+    tables = _tables(readme.read_text())
+    assert all(table[0][-1] != "Key" for table in tables[:6])
+    assert len(tables[0][0]) == 3 and tables[0][1][:2] == [
+        "OpenAI Advanced Voice Mode", "Advanced Voice Mode FAQ"]
+    listing.write_text("key_column: true\n" + listing.read_text())
+    run("build", root=survey_repo)
+    assert readme.read_text() == before

@@ -16,8 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .adopt.plan import list_rows
 from .errors import InputError
-from .importer import SURVEY_SECTION, parse_tables, survey_citation, to_sections
 from .model import Version
 
 
@@ -69,23 +69,12 @@ def row_identity(row: Mapping[str, Any]) -> str | None:
     return f"name:{str(label).casefold()}" if label else None
 
 
-def list_rows(text: str, path: Path) -> list[tuple[str, dict[str, Any]]]:
-    """Every (section, row) of one version of a list, the survey's citation last."""
-    rows = [(section.id, row) for section in to_sections(parse_tables(text))
-            for row in section.rows]
-    try:
-        survey = survey_citation(text, path)
-    except InputError:  # an old version's broken citation block says nothing of today's rows
-        survey = None
-    return rows + ([(SURVEY_SECTION, survey)] if survey is not None else [])
-
-
 def read_history(versions: Iterable[Version], path: Path) -> History:
     """The first day each work, and each work in each section, is seen in the versions."""
     counted: dict[tuple[str, int], date] = {}
     placed: dict[str, date] = {}
     for version in versions:
-        rows = list_rows(version.text, path)
+        rows = _rows(version.text, path)
         for identity, indexes in _rows_by_identity(rows).items():
             for count in range(1, len(indexes) + 1):
                 _keep_earliest(counted, (identity, count), version.day)
@@ -97,3 +86,11 @@ def read_history(versions: Iterable[Version], path: Path) -> History:
 def _keep_earliest(days: dict[Any, date], key: object, day: date) -> None:
     if key not in days or day < days[key]:
         days[key] = day
+
+
+def _rows(text: str, path: Path) -> list[tuple[str, dict[str, Any]]]:
+    """The rows of one version; none from a version import cannot read."""
+    try:
+        return list_rows(text, path)
+    except InputError:  # an old version's broken table says nothing of today's rows
+        return []

@@ -65,7 +65,8 @@ def link(repo: Repository, stack: Sequence[BlockMiddleware] | None = None) -> Li
                  for entry in repo.entries)
     return Library(
         root=repo.root, sections=repo.sections, rows=rows, records=records, arxiv=repo.arxiv,
-        survey=repo.survey, keep=repo.keep, problems=repo.problems,
+        surveys=repo.surveys, keep=repo.keep, problems=repo.problems,
+        citation=repo.citation,
         list_path=repo.root / ENTRIES / LIST_FILE,
         records_path=repo.root / ENTRIES / RECORDS_FILE, by_key=by_key,
     )
@@ -73,13 +74,21 @@ def link(repo: Repository, stack: Sequence[BlockMiddleware] | None = None) -> Li
 
 def survey_record(library: Library) -> Record:
     """The survey's record; ``InputError`` when list.yaml names none or it has no record."""
-    if library.survey is None:
+    return survey_records(library)[0]
+
+
+def survey_records(library: Library) -> tuple[Record, ...]:
+    """The records list.yaml's ``survey`` names, in order (``InputError`` as above)."""
+    if not library.surveys:
         raise InputError("no 'survey' key: name the survey's citation key", library.list_path)
-    record = library.record(library.survey)
-    if record is None:
-        raise InputError(f"the survey's key '{library.survey}' has no record "
-                         "(run sync, or add it to entries/records.bib)", library.list_path)
-    return record
+    records = []
+    for key in library.surveys:
+        record = library.record(key)
+        if record is None:
+            raise InputError(f"the survey's key '{key}' has no record "
+                             "(run sync, or add it to entries/records.bib)", library.list_path)
+        records.append(record)
+    return tuple(records)
 
 
 def assign_keys(repo: Repository) -> dict[Path, str]:

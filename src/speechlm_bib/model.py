@@ -16,19 +16,31 @@ from pathlib import Path
 class Column:
     """One column of a section's table: its heading and where its cell comes from.
 
-    ``source`` is ``name``, ``title``, ``link`` (rendered as a link to the entry's url)
-    or ``key``; any other value names a key of the entry's ``columns`` mapping.
-    ``linked`` makes the cell a link to the entry's url (the datasets table links names).
+    ``source`` is ``name``, ``title``, ``date``, ``venue``, ``link`` (rendered as a link to
+    the entry's url, followed by its other ``links``) or ``key``; any other value names a key
+    of the entry's ``columns`` mapping. ``linked`` makes the cell a link to the entry's url
+    (the datasets table links names). ``label`` is the text of the url's link in a ``link``
+    column (default "Link"), ``separator`` what stands between the links of that cell
+    (default ", "), ``align`` the column's alignment (left, center, right) and ``missing``
+    what an empty cell shows (default "-").
     """
 
     heading: str
     source: str
     linked: bool = False
+    label: str | None = None
+    separator: str | None = None
+    align: str | None = None
+    missing: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Section:
-    """A table of the list: an id (its folder under entries/), a heading and its columns."""
+    """A table of the list: an id (its folder under entries/), a heading and its columns.
+
+    ``markdown`` says that its entries' values are Markdown, shown in the table as written
+    (an imported list); otherwise they are plain text, escaped.
+    """
 
     id: str
     heading: str
@@ -36,6 +48,7 @@ class Section:
     level: int = 2
     group: str | None = None
     intro: str | None = None
+    markdown: bool = False
 
     @property
     def extra_columns(self) -> tuple[str, ...]:
@@ -55,7 +68,14 @@ class Acknowledgement:
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One row of the list, as its YAML file under entries/ states it."""
+    """One row of the list, as its YAML file under entries/ states it.
+
+    ``name``, ``title``, ``date``, ``venue`` and ``columns`` are plain text. In a Markdown
+    section ``shown`` keeps the Markdown each of them was written in, by column source;
+    ``label`` is the text of its url's link when it is not the column's, ``links`` the row's
+    other links (Markdown links) after it, and ``cells`` the cells shown exactly as written,
+    by column source.
+    """
 
     path: Path
     section: str
@@ -69,6 +89,12 @@ class Entry:
     lines: tuple[tuple[str, int], ...] = ()
     added: str | None = None
     """The date the row was added to the list, YYYY-MM-DD."""
+    date: str | None = None
+    venue: str | None = None
+    links: tuple[str, ...] = ()
+    cells: tuple[tuple[str, str], ...] = ()
+    shown: tuple[tuple[str, str], ...] = ()
+    label: str | None = None
 
     def line_of(self, name: str) -> int:
         """The line of a top-level field in the entry's file (1 when unknown)."""
@@ -77,6 +103,20 @@ class Entry:
     def column(self, heading: str) -> str | None:
         """The value of one of the entry's section columns, or None."""
         return dict(self.columns).get(heading)
+
+    def value(self, source: str) -> str | None:
+        """The plain text of a column source: name, title, date, venue or an own column."""
+        builtin = {"name": self.name, "title": self.title, "date": self.date,
+                   "venue": self.venue}
+        return builtin[source] if source in builtin else self.column(source)
+
+    def markdown(self, source: str) -> str | None:
+        """The Markdown a column source was written in (Markdown sections), or None."""
+        return dict(self.shown).get(source)
+
+    def cell(self, heading: str) -> str | None:
+        """The cell of a column as written in the entry's ``cells``, or None."""
+        return dict(self.cells).get(heading)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +158,8 @@ class HandRecord:
     line: int
     lines: tuple[tuple[str, int], ...] = ()
     """The line each field starts on."""
+    text: str = ""
+    """The record as written, from its '@' to its closing brace."""
 
     def get(self, name: str) -> str | None:
         """The raw value of a field, or None."""
@@ -166,10 +208,17 @@ class Repository:
     arxiv: Mapping[str, ArxivMetadata] = field(default_factory=dict)
     hand: Mapping[str, HandRecord] = field(default_factory=dict)
     terms: tuple[str, ...] = ()
-    survey: str | None = None
+    surveys: tuple[str, ...] = ()
     keep: Mapping[str, int] = field(default_factory=dict)
     """Keys of records kept although no entry cites them, with their line in list.yaml."""
     problems: tuple[Problem, ...] = ()
+    citation: str = "generated"
+    """How the README's citation block shows the survey records: ``CITATION_STYLES``."""
+
+    @property
+    def survey(self) -> str | None:
+        """The survey's own key (the first of ``surveys``), or None."""
+        return self.surveys[0] if self.surveys else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +236,11 @@ class Problem:
     key: str | None = None
     about: str = ""
 
+
+GENERATED, AS_WRITTEN = "generated", "as-written"
+CITATION_STYLES = (GENERATED, AS_WRITTEN)
+"""The README's citation block: records as references.bib writes them (after a note saying
+so), or hand records as entries/records.bib writes them."""
 
 ARXIV, HAND = "arxiv", "hand"
 """Where a record's field came from: fetched from arXiv, or written in entries/records.bib."""
@@ -253,12 +307,18 @@ class Library:
     rows: tuple[Row, ...]
     records: tuple[Record, ...]
     arxiv: Mapping[str, ArxivMetadata] = field(default_factory=dict)
-    survey: str | None = None
+    surveys: tuple[str, ...] = ()
     keep: Mapping[str, int] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
     list_path: Path = Path("entries/list.yaml")
     records_path: Path = Path("entries/records.bib")
     by_key: Mapping[str, Record] = field(default_factory=dict)
+    citation: str = "generated"
+
+    @property
+    def survey(self) -> str | None:
+        """The survey's own key (the first of ``surveys``), or None."""
+        return self.surveys[0] if self.surveys else None
 
     @property
     def in_key_order(self) -> tuple[Record, ...]:
@@ -279,3 +339,67 @@ class Library:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return str(path)
+
+
+@dataclass(frozen=True, slots=True)
+class Repair:
+    """A change import made to what a README showed, reported with its line and row.
+
+    ``kind`` is one of version-pin, tracking-parameter, https, mojibake, whitespace,
+    extra-cells and citation (docs/adopting.md says what each means); ``row`` is the 1-based
+    row of the table (None for its header and delimiter rows and for the citation block).
+    """
+
+    kind: str
+    line: int
+    section: str | None
+    row: int | None
+    before: str
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedTable:
+    """A table of an imported README: the section it became, or why it was left untouched."""
+
+    line: int
+    heading: str
+    rows: int
+    section: str | None = None
+    roles: tuple[tuple[str, str], ...] = ()
+    """Each column's heading and the role import gave it (``name``, ``title``, ...)."""
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportNote:
+    """Something import left as it was or could not take over, with its line."""
+
+    line: int
+    message: str
+    section: str | None = None
+    row: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What an import found, repaired and left alone; ``written`` is empty until it writes."""
+
+    source: str
+    tables: tuple[ImportedTable, ...] = ()
+    repairs: tuple[Repair, ...] = ()
+    unlinked: tuple[ImportNote, ...] = ()
+    """Rows left without a paper link (they cite nothing until a key or record is given)."""
+    records: tuple[tuple[str, int], ...] = ()
+    """Keys of the BibTeX records taken from fenced blocks, with their line."""
+    notes: tuple[ImportNote, ...] = ()
+    marked: int = 0
+    """Tables found under speechlm-bib markers already (a list taken over before)."""
+    entries: int = 0
+    written: tuple[str, ...] = ()
+    dry_run: bool = False
+
+    @property
+    def nothing_to_import(self) -> bool:
+        """Whether every table with links is under markers already (or none has links)."""
+        return not any(table.section for table in self.tables)

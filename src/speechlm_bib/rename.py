@@ -108,7 +108,7 @@ def _check_names(old: str, new: str, known: set[str], library: Library) -> None:
     if not is_valid_key(new):
         raise InputError(f"'{new}' is not a valid citation key (letters, digits and _:.+/- "
                          "only); nothing was written", where)
-    if old == library.survey:
+    if old in library.surveys:
         raise InputError(f"'{old}' is the survey's own key, pinned in {library.list_path.name} "
                          "as readers cite it; nothing was written", library.list_path)
     clash = next((k for k in sorted(known) if k.lower() == new.lower()), None)

@@ -102,7 +102,8 @@ def _record(entry: Any, path: Path) -> HandRecord:
         _check_value(field.key.lower(), value, entry.key, path, field_line)
         fields.append((field.key.lower(), value))
         lines.append((field.key.lower(), field_line))
-    return HandRecord(entry.key, entry.entry_type.lower(), tuple(fields), line, tuple(lines))
+    return HandRecord(entry.key, entry.entry_type.lower(), tuple(fields), line, tuple(lines),
+                      str(entry.raw or ""))
 
 
 def record_problems(records: Iterable[HandRecord], path: Path) -> tuple[Problem, ...]:

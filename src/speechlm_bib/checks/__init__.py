@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..model import Finding, Library
 from ..tex.scan import CitedKeys
-from . import duplicates, fields, identity, keys, rows
+from . import cells, duplicates, fields, identity, keys, rows
 from .acknowledge import apply_acknowledgements
 from .common import finding
 from .papers import check_citations
@@ -23,8 +23,8 @@ CODES: dict[str, str] = {
     "invalid-entry": "an entry file that cannot be read (YAML, unknown or mistyped fields)",
     "unlinked-entry": "an entry that cites no record (no key with a record, no arXiv id)",
     "missing-metadata": "an entry's arXiv id has no stored metadata (run sync)",
-    "unused-record": "a hand record no entry cites and list.yaml does not 'keep'",
-    "unknown-key": "list.yaml's survey key or a 'keep' key names no record",
+    "unused-record": "a hand record no entry cites and list.yaml neither keeps nor names as survey",
+    "unknown-key": "a survey key of list.yaml or a 'keep' key names no record",
     "invalid-key": "a key BibTeX or biblatex cannot read",
     "duplicate-key": "two keys that differ only in case (BibTeX takes them for one)",
     "key-scheme": "a pinned key that deviates from the author-year-title-word scheme",
@@ -44,11 +44,13 @@ CODES: dict[str, str] = {
     "title-mismatch": "a row shows a title other than its record's",
     "name-mismatch": "a row's name is not the work its record's title names, or fits "
                      "another record better",
+    "name-spelling": "a row's name differs from its work's own name only in case or spacing",
     "pinned-version": "a link pins an arXiv version",
     "tracking-parameter": "a link carries tracking parameters",
     "insecure-url": "a link uses plain http",
     "shared-link": "one link used by rows under different names",
     "empty-row": "a row whose shown cells are all empty (only its key is shown)",
+    "stale-cell": "a cell an entry keeps as written no longer links the entry's url",
     "stale-generated": "a generated file differs from what build would write",
     "stale-acknowledgement": "an acknowledgement that no longer matches a finding",
     "undefined-citation": "a paper cites a key that no record has (with a suggestion)",
@@ -71,7 +73,7 @@ def repository_checks() -> list[Check]:
         fields.check_years,
         fields.check_typesetting,
         rows.check_rows, rows.check_links, rows.check_shared_links, rows.check_empty_rows,
-        identity.check_borrowed_links, identity.check_borrowed_names,
+        cells.check_cells, identity.check_borrowed_links, identity.check_borrowed_names,
     ]
 
 

@@ -17,8 +17,9 @@ def check_links(library: Library) -> Iterator[Finding]:
         found = _row_link(library, row)
         if found is not None:
             yield found
+    kept = {*library.keep, *library.surveys}
     for record in library.records:
-        if not record.entries and record.hand is not None and record.key not in library.keep:
+        if not record.entries and record.hand is not None and record.key not in kept:
             yield finding(
                 library, "warning", "unused-record", library.records_path, record.hand.line,
                 record.key, "no entry cites this record; cite it from an entry or list its key "
@@ -43,12 +44,12 @@ def _row_link(library: Library, row: Row) -> Finding | None:
 
 
 def check_list_keys(library: Library) -> Iterator[Finding]:
-    """The survey key and the kept keys of list.yaml name records that exist."""
+    """The survey keys and the kept keys of list.yaml name records that exist."""
     path = library.list_path
-    survey = library.survey
-    if survey is not None and survey not in library.by_key:
-        yield finding(library, "error", "unknown-key", path, 1, survey,
-                      f"the survey key '{survey}' names no record", survey)
+    for survey in library.surveys:
+        if survey not in library.by_key:
+            yield finding(library, "error", "unknown-key", path, 1, survey,
+                          f"the survey key '{survey}' names no record", survey)
     for key, line in sorted(library.keep.items()):
         if key not in library.by_key:
             yield finding(library, "warning", "unknown-key", path, line, key,

@@ -18,6 +18,8 @@ _DOI_IN_URL = re.compile(r"/doi/(?:abs/|full/|pdf/|epdf/)?(10\.\d{4,9}/[^/?#]+)"
 _DOI_ORG = re.compile(r"https?://(?:dx\.)?doi\.org/(10\..+)", re.I)
 _ACL_ANTHOLOGY = re.compile(r"https?://aclanthology\.org/([^/?#]+?)(?:\.pdf)?/?$", re.I)
 _NAMED_TITLE = re.compile(r"([^\s:]+):\s")
+_OWN_NAME = re.compile(r"([^:]{1,60}?):\s")
+_SPACING = re.compile(r"\s+")
 
 
 def check_rows(library: Library) -> Iterator[Finding]:
@@ -27,6 +29,7 @@ def check_rows(library: Library) -> Iterator[Finding]:
             yield from _link_agrees(library, entry, record)
             yield from _title_agrees(library, entry, record)
             yield from _name_agrees(library, entry, record)
+            yield from _name_spelling(library, entry, record)
 
 
 def _link_agrees(library: Library, entry: Entry, record: Record) -> Iterator[Finding]:
@@ -82,6 +85,39 @@ def _name_agrees(library: Library, entry: Entry, record: Record) -> Iterator[Fin
         library, "warning", "name-mismatch", entry.path, entry.line_of("name"), record.key,
         f"the row is named {entry.name!r}, but it cites '{record.key}', {title!r}: the wrong "
         "paper, or a part of this one (then acknowledge it)", f"{entry.name} | {title}")
+
+
+def _name_spelling(library: Library, entry: Entry, record: Record) -> Iterator[Finding]:
+    title = field_text(record, "title")
+    own = own_name(title) if title else None
+    if entry.name is None or own is None or entry.name == own:
+        return
+    if _squeezed(entry.name) == _squeezed(own):
+        yield finding(
+            library, "warning", "name-spelling", entry.path, entry.line_of("name"), record.key,
+            f"the row is named {entry.name!r}, but its work calls itself {own!r}: write the "
+            "name as the work does, or acknowledge the spelling", f"{entry.name} | {own}")
+
+
+def own_name(title: str) -> str | None:
+    """The name a work gives itself before the colon of its title (four words at most).
+
+    >>> own_name("MinMo: A Multimodal Large Language Model"), own_name("Textually pretrained")
+    ('MinMo', None)
+    >>> own_name("wav2vec 2.0: A Framework for Self-Supervised Learning")
+    'wav2vec 2.0'
+    """
+    named = _OWN_NAME.match(title)
+    return named.group(1).strip() if named and len(named.group(1).split()) <= 4 else None
+
+
+def _squeezed(name: str) -> str:
+    """A name without case and spaces, to compare spellings.
+
+    >>> _squeezed("Mini Omni") == _squeezed("miniomni"), _squeezed("Mini-Omni") == "miniomni"
+    (True, False)
+    """
+    return _SPACING.sub("", name).casefold()
 
 
 def names_match(name: str, title: str) -> bool:

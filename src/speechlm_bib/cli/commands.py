@@ -11,28 +11,32 @@ from pathlib import Path
 
 import click
 
+from ..render.adoption import IMPORT_FORMATS, IMPORT_RENDERERS
 from ..render.citation import CITE_FORMATS
 from ..render.exports import FORMATS as EXPORT_FORMATS
 from ..render.report import FORMATS as REPORT_FORMATS
 from ..render.report import RENDERERS as REPORTS
 from ..render.report import exit_status
-from ..store import ENTRIES
 from .app import Settings, command, progress_bar
 
 
-@command("import", "speechlm-bib import README.md")
+@command("import", "speechlm-bib import README.md --dry-run")
 @click.argument("markdown", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_command(settings: Settings, markdown: Path) -> None:
-    """Create entries/ from an awesome-list README.
+@click.option("--dry-run", is_flag=True, help="Show the report; write nothing.")
+@click.option("--format", "output", type=click.Choice(IMPORT_FORMATS), default="text",
+              show_default=True, help="How to write the report.")
+def import_command(settings: Settings, markdown: Path, dry_run: bool, output: str) -> None:
+    """Take over an awesome list's README in place.
 
-    Every table with links becomes a section, every row an entry; the README's citation
-    block becomes the survey's entry.
+    Each table with links becomes a section of entries/, wrapped where it stands in markers
+    that build regenerates; the report lists every repair, the column roles and the rows
+    left without a link.
     """
     from ..services import run_import  # the core loads when a command runs, not for --help
 
     root = (settings.root or Path.cwd()).resolve()
-    written = run_import(root, markdown, settings.lock_wait)
-    click.echo(f"imported {_count(written, 'entry', 'entries')} into {root / ENTRIES}")
+    report = run_import(root, markdown, dry_run=dry_run, lock_wait=settings.lock_wait)
+    click.echo(IMPORT_RENDERERS[output](report), nl=False)
 
 
 @command(example="speechlm-bib add 2410.00037 --section models --name Moshi")

@@ -6,7 +6,7 @@ they cite the published version once entries/records.bib gives it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import yaml
@@ -32,24 +32,27 @@ _CFF_TYPES = {"inproceedings": "conference-paper", "article": "article", PREPRIN
               "mastersthesis": "thesis", "techreport": "report", "unpublished": "unpublished"}
 
 
-def _text(record: Record, markdown: bool) -> str:
-    return render_reference(record, markdown=markdown) + "\n"
+def _text(records: Sequence[Record], markdown: bool) -> str:
+    return "\n".join(render_reference(r, markdown=markdown) + "\n" for r in records)
 
 
-CITE_RENDERERS: dict[str, Callable[[Record], str]] = {
-    "bibtex": lambda record: write_bibtex([record]),
-    "biblatex": lambda record: write_bibtex([to_biblatex(record)]),
-    "csl-json": lambda record: csl_json([record]),
-    "text": lambda record: _text(record, markdown=False),
-    "markdown": lambda record: _text(record, markdown=True),
+CITE_RENDERERS: dict[str, Callable[[Sequence[Record]], str]] = {
+    "bibtex": write_bibtex,
+    "biblatex": lambda records: write_bibtex([to_biblatex(r) for r in records]),
+    "csl-json": csl_json,
+    "text": lambda records: _text(records, markdown=False),
+    "markdown": lambda records: _text(records, markdown=True),
 }
 """How the survey's citation block is written in each format ``cite`` offers."""
 CITE_FORMATS = tuple(CITE_RENDERERS)
 
 
-def render_citation(record: Record, fmt: str) -> str:
-    """The survey's citation block in one of ``CITE_FORMATS``."""
-    return CITE_RENDERERS[fmt](record)
+def render_citation(records: Sequence[Record], fmt: str) -> str:
+    """The survey's citation in one of ``CITE_FORMATS``.
+
+    Each record a blank line apart (CSL-JSON: one array of them).
+    """
+    return CITE_RENDERERS[fmt](records)
 
 
 def render_cff(record: Record) -> str:

@@ -56,7 +56,7 @@ def _cell(row: Row, column: Column) -> str | None:
         if entry.title and not (unencodable(entry.title) and fallback):
             return entry.title
         return fallback or None
-    return entry.column(column.source)
+    return entry.value(column.source)
 
 
 def render_latex_table(library: Library, section_id: str) -> str:

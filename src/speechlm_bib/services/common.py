@@ -7,7 +7,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 from ..errors import InputError
-from ..link import link, survey_record
+from ..link import link, survey_record, survey_records
 from ..model import Library, Repository
 from ..render.citation import render_cff
 from ..render.readme import render_readme
@@ -46,7 +46,8 @@ def generated_files(library: Library) -> dict[Path, str]:
     readme = root / README_FILE
     text = read_text(readme)
     if text is not None and "speechlm-bib:begin" in text:
-        files[readme] = render_readme(text, library, lambda: survey_record(library), readme)
+        files[readme] = render_readme(text, library, lambda: survey_records(library),
+                                      readme)
     return files
 
 

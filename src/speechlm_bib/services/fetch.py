@@ -7,12 +7,13 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from ..adopt.names import entry_file_name, work_name
 from ..errors import FetchError, InputError
 from ..ids import arxiv_url, parse_arxiv_id
-from ..importer import entry_file_name, work_name
 from ..link import link, new_key
 from ..model import ArxivMetadata, Library, Repository
 from ..placement import Placement, place
+from ..render.mdtext import escape_markdown
 from ..sources.arxiv import FetchResult, FetchSettings, fetch_metadata
 from ..store import ARXIV_STORE, ENTRIES, LIST_FILE
 from ..store.arxivdata import render_arxiv_store
@@ -89,7 +90,8 @@ def run_add(root: Path, id_or_url: str, section: str, name: str | None,
         meta = repo.arxiv.get(arxiv_id) or _fetch_one(arxiv_id, settings)
         library = link(repo)
         key = _key_for(library, meta)
-        fields = {"key": key, "name": name or work_name(meta.title), "url": arxiv_url(arxiv_id),
+        fields = {"key": key, "name": name or work_name(meta.title),
+                  "title": _shown_title(repo, section, meta), "url": arxiv_url(arxiv_id),
                   "arxiv": arxiv_id, "added": today or date.today()}
         number = place(library, section, placement or Placement())
         path = root / ENTRIES / section / entry_file_name(number, fields)
@@ -98,6 +100,14 @@ def run_add(root: Path, id_or_url: str, section: str, name: str | None,
         apply_plan(Plan.of({path: text, root / ARXIV_STORE: render_arxiv_store(added.arxiv)},
                            generated_files(link(added))))
         return path, key
+
+
+def _shown_title(repo: Repository, section_id: str, meta: ArxivMetadata) -> str | None:
+    """The title a Markdown section's new row shows (its tables never read records)."""
+    section = next(s for s in repo.sections if s.id == section_id)
+    if section.markdown and any(c.source == "title" for c in section.columns):
+        return escape_markdown(meta.title)
+    return None
 
 
 def _with_entry(repo: Repository, path: Path, text: str) -> Repository:

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..ids import parse_arxiv_id
-from .entries import check_mapping
+from .fields import check_mapping
 from .yamlfile import Node, read_source
 
 DISCOVER_STORE = Path("data") / "discover.json"

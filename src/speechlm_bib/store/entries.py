@@ -7,92 +7,73 @@ is an ``EntryError`` carrying the finding code ``check`` reports it under.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import EntryError, InputError
 from ..ids import is_web_url, parse_arxiv_id
 from ..keys import is_valid_key
-from ..model import Acknowledgement, Column, Entry, Section
+from ..model import CITATION_STYLES, GENERATED, Acknowledgement, Column, Entry, Section
 from . import ENTRIES, LIST_FILE, RECORDS_FILE, TERMS_FILE
-from .yamlfile import Node, parse_yaml, read_source
+from .fields import check_mapping, parse_mapping, text_field
+from .markdownfields import markdown_fields
+from .yamlfile import Node, read_source
 
 if TYPE_CHECKING:
     from .discovery import DiscoverSettings
 
-_ENTRY_FIELDS = {"name", "title", "url", "arxiv", "key", "columns", "acknowledge", "added"}
+_ENTRY_FIELDS = {"name", "title", "url", "arxiv", "key", "columns", "acknowledge", "date",
+                 "venue", "label", "links", "cells", "added"}
+_MARKDOWN_ONLY = ("date", "venue", "label", "links", "cells")
+_LIST_FIELDS = {"sections", "survey", "keep", "markdown", "key_column", "citation", "discover"}
 _SECTION_FIELDS = {"id", "heading", "columns", "level", "group", "intro"}
-_COLUMN_FIELDS = {"heading", "source", "linked"}
+_COLUMN_FIELDS = {"heading", "source", "linked", "label", "separator", "align", "missing"}
+_ALIGNS = ("left", "center", "right")
 _SECTION_ID = re.compile(r"[a-z][a-z0-9_-]*")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+KEY_COLUMN = Column("Key", "key")
+"""The column ``key_column: true`` adds to every table that has no key column."""
 
 
 @dataclass(frozen=True, slots=True)
 class ListConfig:
-    """The list as a whole: its sections, in order, and the key of the survey's own entry."""
+    """The list as a whole: its sections in order, the survey's keys, the kept keys.
+
+    ``citation`` is how the README's citation block shows the survey records.
+    """
 
     sections: tuple[Section, ...]
-    survey: str | None
+    surveys: tuple[str, ...]
     keep: dict[str, int]
+    citation: str = GENERATED
     discover: DiscoverSettings | None = None
 
 
-def load_mapping(path: Path, allowed: set[str]) -> dict[str, Node]:
-    """A YAML file whose document is a mapping with only the allowed fields."""
-    return parse_mapping(read_source(path), path, allowed)
-
-
-def parse_mapping(text: str, path: Path, allowed: set[str]) -> dict[str, Node]:
-    """A YAML text whose document is a mapping with only the allowed fields."""
-    document = parse_yaml(text, path)
-    if document is None:
-        raise InputError("is empty", path, 1)
-    return check_mapping(document, path, allowed, "the file")
-
-
-def check_mapping(node: Node, path: Path, allowed: set[str], what: str) -> dict[str, Node]:
-    """A mapping node's fields, refusing anything else and fields not in ``allowed``."""
-    if not isinstance(node.value, dict):
-        raise InputError(f"{what} must be a mapping of fields", path, node.line, node.column)
-    for name, value in node.value.items():
-        if name not in allowed:
-            known = ", ".join(sorted(allowed))
-            raise InputError(f"unknown field '{name}' (known: {known})", path, value.line)
-    return dict(node.value)
-
-
-def text_field(fields: dict[str, Node], name: str, path: Path) -> str | None:
-    """A scalar field as the text written in the file (None when absent or null)."""
-    node = fields.get(name)
-    if node is None or node.value is None:
-        return None
-    if isinstance(node.value, dict | list):
-        raise InputError(f"'{name}' must be text", path, node.line, node.column)
-    if isinstance(node.value, bool):
-        raise InputError(f"'{name}' must be text, not {node.raw}", path, node.line, node.column)
-    text = str(node.raw).strip()
-    if not text:
-        raise InputError(f"'{name}' is empty; leave the field out instead", path, node.line)
-    return text
-
-
 def load_list_config(root: Path) -> ListConfig:
-    """Read entries/list.yaml: the sections and the survey's key."""
+    """Read entries/list.yaml: the sections, the survey's keys, the list's options."""
     path = root / ENTRIES / LIST_FILE
-    fields = load_mapping(path, {"sections", "survey", "keep", "discover"})
+    return parse_list_config(read_source(path), path)
+
+
+def parse_list_config(text: str, path: Path) -> ListConfig:
+    """The list configuration a list.yaml text states (``path`` names it in errors)."""
+    fields = parse_mapping(text, path, _LIST_FIELDS)
     node = fields.get("sections")
     if node is None or not isinstance(node.value, list) or not node.value:
         raise InputError("'sections' must be a list of sections", path, node.line if node else 1)
-    sections = tuple(_section(item, path) for item in node.value)
+    markdown, key_column = _flag(fields, "markdown", path), _flag(fields, "key_column", path)
+    sections = tuple(_with_options(_section(item, path), markdown, key_column)
+                     for item in node.value)
     seen: set[str] = set()
     for section, item in zip(sections, node.value, strict=True):
         if section.id in seen:
             raise InputError(f"section '{section.id}' is defined twice", path, item.line)
         seen.add(section.id)
-    return ListConfig(sections, text_field(fields, "survey", path),
-                      _keep(fields.get("keep"), path), _discover(fields.get("discover"), path))
+    return ListConfig(sections, _surveys(fields.get("survey"), path),
+                      _keep(fields.get("keep"), path), _citation(fields, path),
+                      _discover(fields.get("discover"), path))
 
 
 def _discover(node: Node | None, path: Path) -> DiscoverSettings | None:
@@ -100,6 +81,45 @@ def _discover(node: Node | None, path: Path) -> DiscoverSettings | None:
     from .discovery import parse_discover_settings  # it imports this module
 
     return None if node is None else parse_discover_settings(node, path)
+
+
+
+def _flag(fields: dict[str, Node], name: str, path: Path) -> bool:
+    node = fields.get(name)
+    if node is not None and not isinstance(node.value, bool):
+        raise InputError(f"'{name}' must be true or false", path, node.line, node.column)
+    return bool(node.value) if node is not None else False
+
+
+def _citation(fields: dict[str, Node], path: Path) -> str:
+    style = text_field(fields, "citation", path) or GENERATED
+    if style not in CITATION_STYLES:
+        node = fields["citation"]
+        raise InputError(f"'citation' must be {' or '.join(CITATION_STYLES)}", path,
+                         node.line, node.column)
+    return style
+
+
+def _with_options(section: Section, markdown: bool, key_column: bool) -> Section:
+    """A section with the list's options applied: Markdown values, a Key column."""
+    columns = section.columns
+    if key_column and columns and not any(c.source == "key" for c in columns):
+        columns = (*columns, KEY_COLUMN)
+    return replace(section, columns=columns, markdown=markdown)
+
+
+def _surveys(node: Node | None, path: Path) -> tuple[str, ...]:
+    """The survey's key, or its keys when it is a list."""
+    if node is None or node.value is None:
+        return ()
+    items = node.value if isinstance(node.value, list) else [node]
+    keys = []
+    for item in items:
+        if not isinstance(item.value, str) or not item.value.strip():
+            raise InputError("'survey' is a citation key or a list of them", path, item.line,
+                             item.column)
+        keys.append(item.value.strip())
+    return tuple(keys)
 
 
 def _keep(node: Node | None, path: Path) -> dict[str, int]:
@@ -150,11 +170,30 @@ def _columns(node: Node | None, path: Path) -> tuple[Column, ...]:
         if heading is None:
             raise InputError("a column needs a 'heading'", path, item.line)
         linked = fields.get("linked")
-        columns.append(
-            Column(heading, text_field(fields, "source", path) or heading,
-                   bool(linked.value) if linked else False)
-        )
+        columns.append(Column(
+            heading, text_field(fields, "source", path) or heading,
+            bool(linked.value) if linked else False, _written(fields, "label", path),
+            _written(fields, "separator", path), _align(fields, path),
+            _written(fields, "missing", path)))
     return tuple(columns)
+
+
+def _written(fields: dict[str, Node], name: str, path: Path) -> str | None:
+    """A text field exactly as written, spaces and all ("" allowed)."""
+    node = fields.get(name)
+    if node is None:
+        return None
+    if isinstance(node.value, dict | list | bool) or node.value is None:
+        raise InputError(f"'{name}' must be text", path, node.line, node.column)
+    return str(node.raw)
+
+
+def _align(fields: dict[str, Node], path: Path) -> str | None:
+    align = text_field(fields, "align", path)
+    if align is not None and align not in _ALIGNS:
+        node = fields["align"]
+        raise InputError(f"'align' must be {', '.join(_ALIGNS)}", path, node.line, node.column)
+    return align
 
 
 def entry_paths(root: Path, sections: tuple[Section, ...]) -> list[tuple[Section, Path]]:
@@ -196,20 +235,31 @@ def parse_entry(text: str, path: Path, section: Section) -> Entry:
     entry = Entry(
         path=path,
         section=section.id,
-        name=text_field(fields, "name", path),
-        title=text_field(fields, "title", path),
         url=_url(fields, path),
         arxiv=_arxiv(fields, path),
         key=_key(fields, path),
-        columns=_entry_columns(fields.get("columns"), section, path),
         acknowledge=_acknowledgements(fields.get("acknowledge"), path),
         lines=tuple((name, node.line) for name, node in fields.items()),
         added=_added(fields, path),
+        **_values(fields, section, path),
     )
     if not fields:
         raise InputError("has no fields; give it a name, title, url, arxiv id or key",
                          path, 1)
     return entry
+
+
+def _values(fields: dict[str, Node], section: Section, path: Path) -> dict[str, Any]:
+    """What the row shows: Markdown values in a Markdown section, else plain text."""
+    if section.markdown:
+        return markdown_fields(fields, section, path)
+    for name in _MARKDOWN_ONLY:
+        if name in fields:
+            raise InputError(f"'{name}' belongs to Markdown lists (markdown: true in "
+                             f"{LIST_FILE})", path, fields[name].line, fields[name].column)
+    return {"name": text_field(fields, "name", path),
+            "title": text_field(fields, "title", path),
+            "columns": _entry_columns(fields.get("columns"), section, path)}
 
 
 def _url(fields: dict[str, Node], path: Path) -> str | None:

@@ -30,7 +30,8 @@ def load_repository(root: Path) -> Repository:
         arxiv=load_arxiv_store(root),
         hand=hand,
         terms=load_terms(root),
-        survey=config.survey,
+        surveys=config.surveys,
+        citation=config.citation,
         keep=config.keep,
         problems=problems + record_problems(hand.values(), root / ENTRIES / RECORDS_FILE),
     )
