@@ -13,11 +13,12 @@ from pathlib import Path
 from ..errors import EntryError, InputError
 from ..ids import is_web_url, parse_arxiv_id
 from ..keys import is_valid_key
-from ..model import Acknowledgement, Column, Entry, Section
+from ..model import KEEP_PREPRINT, Acknowledgement, Column, Entry, Section
+from ..refs import parse_pin
 from . import ENTRIES, LIST_FILE, RECORDS_FILE, TERMS_FILE
 from .yamlfile import Node, parse_yaml, read_source
 
-_ENTRY_FIELDS = {"name", "title", "url", "arxiv", "key", "columns", "acknowledge"}
+_ENTRY_FIELDS = {"name", "title", "url", "arxiv", "key", "columns", "acknowledge", "published"}
 _SECTION_FIELDS = {"id", "heading", "columns", "level", "group", "intro"}
 _COLUMN_FIELDS = {"heading", "source", "linked"}
 _SECTION_ID = re.compile(r"[a-z][a-z0-9_-]*")
@@ -190,6 +191,7 @@ def parse_entry(text: str, path: Path, section: Section) -> Entry:
         columns=_entry_columns(fields.get("columns"), section, path),
         acknowledge=_acknowledgements(fields.get("acknowledge"), path),
         lines=tuple((name, node.line) for name, node in fields.items()),
+        published=_published(fields, path),
     )
     if not fields:
         raise InputError("has no fields; give it a name, title, url, arxiv id or key",
@@ -220,6 +222,19 @@ def _arxiv(fields: dict[str, Node], path: Path) -> str | None:
         raise EntryError("bad-arxiv-id", "'arxiv' takes the bare id, without version or URL: "
                          f"'{arxiv_id.id}'", path, node.line, node.column)
     return arxiv_id.id
+
+
+def _published(fields: dict[str, Node], path: Path) -> str | None:
+    """The decision on the published version: keep the preprint, or a pinned version's id."""
+    node = fields.get("published")
+    if node is None:
+        return None
+    if node.value is False:
+        return KEEP_PREPRINT
+    try:
+        return parse_pin(str(node.raw or "") if not isinstance(node.value, bool) else "true")
+    except ValueError as error:
+        raise EntryError("invalid-entry", str(error), path, node.line, node.column) from None
 
 
 def _key(fields: dict[str, Node], path: Path) -> str | None:

@@ -15,7 +15,7 @@ import yaml
 
 from ..model import Column, Section
 
-ENTRY_ORDER = ("key", "name", "title", "url", "arxiv", "columns", "acknowledge")
+ENTRY_ORDER = ("key", "name", "title", "url", "arxiv", "published", "columns", "acknowledge")
 _POSITION = re.compile(r"(\d+)-")
 
 
