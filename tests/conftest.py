@@ -27,6 +27,17 @@ SCHOLARLY_DECOYS = DATA / "scholarly-decoys"
 REPOSITORY_FILES = ("entries", "data", "references.bib", "CITATION.cff", "README.md")
 
 
+NOWHERE = "http://127.0.0.1:9"
+"""A local address nothing listens on: what a service is until a test points it elsewhere."""
+
+
+@pytest.fixture(autouse=True)
+def no_real_services(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test talks to the real arXiv, DBLP or Crossref, whatever it forgets to set."""
+    for service in ("ARXIV", "DBLP", "CROSSREF"):
+        monkeypatch.setenv(f"SPEECHLM_BIB_{service}_API", NOWHERE)
+
+
 @pytest.fixture(scope="session")
 def replay_server() -> Iterator[ArxivReplayServer]:
     """One loopback arXiv server for the session, serving the replay data."""
@@ -35,9 +46,14 @@ def replay_server() -> Iterator[ArxivReplayServer]:
 
 
 @pytest.fixture
-def arxiv(replay_server: ArxivReplayServer,
+def arxiv(replay_server: ArxivReplayServer, survey_scholarly: tuple[ReplayServer, ReplayServer],
           monkeypatch: pytest.MonkeyPatch) -> Iterator[ArxivReplayServer]:
-    """The loopback server, with the environment pointing speechlm-bib at it, no delay."""
+    """The loopback server, with the environment pointing speechlm-bib at it, no delay.
+
+    DBLP and Crossref point at their loopback servers serving the replay alone (cleared), as
+    sync asks them: what they answer is what the committed data/published.json holds.
+    """
+    point_at(survey_scholarly, monkeypatch)
     replay_server.reset()
     replay_server.clear_faults()
     monkeypatch.setenv("SPEECHLM_BIB_ARXIV_API", replay_server.url)
@@ -53,6 +69,23 @@ def scholarly_servers() -> Iterator[tuple[ReplayServer, ReplayServer]]:
     dblp, crossref = load_both([SCHOLARLY_REPLAY, SCHOLARLY_DECOYS])
     with ReplayServer(dblp) as dblp_server, ReplayServer(crossref) as crossref_server:
         yield dblp_server, crossref_server
+
+
+@pytest.fixture(scope="session")
+def survey_scholarly() -> Iterator[tuple[ReplayServer, ReplayServer]]:
+    """Loopback DBLP and Crossref servers for the session serving the replay alone."""
+    dblp, crossref = load_both([SCHOLARLY_REPLAY])
+    with ReplayServer(dblp) as dblp_server, ReplayServer(crossref) as crossref_server:
+        yield dblp_server, crossref_server
+
+
+def point_at(servers: tuple[ReplayServer, ReplayServer], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Clear DBLP and Crossref servers and point speechlm-bib at them, without delay."""
+    for server, service in zip(servers, ("DBLP", "CROSSREF"), strict=True):
+        server.clear()
+        monkeypatch.setenv(f"SPEECHLM_BIB_{service}_API", server.url)
+        monkeypatch.setenv(f"SPEECHLM_BIB_{service}_DELAY", "0")
+        monkeypatch.setenv(f"SPEECHLM_BIB_{service}_TIMEOUT", "2")
 
 
 @pytest.fixture

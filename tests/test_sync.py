@@ -10,14 +10,17 @@ import pytest
 from speechlm_bib.sources.arxiv import FetchSettings, fetch_metadata
 
 from arxiv_server import ArxivReplayServer, load_replay, make_entry
-from conftest import REPLAY, REPO, Cli, run_subprocess, tree_bytes
+from conftest import REPLAY, REPO, Cli, point_at, run_subprocess, tree_bytes
+from scholarly_server import ReplayServer
 
 STORE = Path("data") / "arxiv.json"
 
 
 @pytest.fixture
-def own_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ArxivReplayServer]:
-    """A server of this test's own, free to be changed."""
+def own_server(survey_scholarly: tuple[ReplayServer, ReplayServer],
+               monkeypatch: pytest.MonkeyPatch) -> Iterator[ArxivReplayServer]:
+    """A server of this test's own, free to be changed (DBLP and Crossref the replay's)."""
+    point_at(survey_scholarly, monkeypatch)
     with ArxivReplayServer(REPLAY) as server:
         monkeypatch.setenv("SPEECHLM_BIB_ARXIV_API", server.url)
         monkeypatch.setenv("SPEECHLM_BIB_ARXIV_DELAY", "0")
@@ -172,7 +175,10 @@ def test_add_refuses_a_duplicate_an_unknown_section_and_an_unknown_id(
     bad = run("add", "2410.00037", "--section", "nowhere", root=survey_repo)
     assert bad.exit_code == 2 and "unknown section 'nowhere'" in bad.stderr
     unknown = run("add", "2409.99999", "--section", "models", root=survey_repo)
-    assert unknown.exit_code == 2 and "arXiv does not know 2409.99999" in unknown.stderr
+    assert unknown.exit_code == 1
+    assert unknown.stderr == (
+        "speechlm-bib: error: arXiv 2409.99999: arXiv answered with no entry for it (an "
+        "unknown id, or arXiv's outage mode); nothing was written\n")
     malformed = run("add", "not-an-id", "--section", "models", root=survey_repo)
     assert malformed.exit_code == 2 and "not an arXiv id or URL" in malformed.stderr
     assert tree_bytes(survey_repo) == before

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -24,6 +24,10 @@ from .render.report import exit_status
 from .sources.arxiv import FetchSettings
 from .store import ENTRIES, LIST_FILE, find_root
 from .store.files import LOCK_WAIT
+
+if TYPE_CHECKING:
+    from .lookup import ScholarlySettings
+    from .syncservice import SyncSettings
 
 F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -60,6 +64,22 @@ class Settings:
     def arxiv(self) -> FetchSettings:
         """How to reach arXiv: $SPEECHLM_BIB_ARXIV_API, _DELAY, _TIMEOUT, _RETRIES, _BATCH."""
         return FetchSettings.from_environment(os.environ)
+
+    @property
+    def scholarly(self) -> ScholarlySettings:
+        """How to reach DBLP and Crossref: $SPEECHLM_BIB_DBLP_*, _CROSSREF_*, _MAILTO."""
+        from .lookup import ScholarlySettings  # loaded with the commands that ask them
+        from .sources import crossref, dblp
+
+        return ScholarlySettings(dblp.settings_from_environment(os.environ),
+                                 crossref.settings_from_environment(os.environ))
+
+    @property
+    def sources(self) -> SyncSettings:
+        """How to reach arXiv, DBLP and Crossref."""
+        from .syncservice import SyncSettings  # as scholarly
+
+        return SyncSettings(self.arxiv, self.scholarly)
 
 
 @contextlib.contextmanager
@@ -173,27 +193,40 @@ def add(settings: Settings, id_or_url: str, section: str, name: str | None,
 
 
 @_command(example="speechlm-bib sync --only defossez2024moshi")
-@click.option("--refresh", is_flag=True, help="Fetch again what is stored already.")
+@click.option("--refresh", is_flag=True,
+              help="Fetch again what is stored already, and ask again about the published "
+                   "version of works that have none confirmed.")
+@click.option("--arxiv-only", is_flag=True,
+              help="Fetch arXiv metadata only; look up no published versions.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--only", "only", multiple=True, metavar="KEY",
               help="Sync only the entries with this key or arXiv id (repeatable).")
-def sync(settings: Settings, refresh: bool, dry_run: bool, only: tuple[str, ...]) -> None:
-    """Fetch arXiv metadata, store it and build.
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="How to report what was done (json names every id).")
+@click.pass_context
+def sync(ctx: click.Context, settings: Settings, refresh: bool, arxiv_only: bool,
+         dry_run: bool, only: tuple[str, ...], output: str) -> None:
+    """Fetch arXiv metadata and published versions, store them and build.
 
-    Only ids without stored metadata are fetched (all of them with --refresh); new keys
-    are pinned in their entries and the generated files rebuilt.
+    Only ids without stored metadata are fetched (all of them with --refresh); works
+    without a stored decision on their published version are looked up in DBLP and
+    Crossref. New keys are pinned in their entries and the generated files rebuilt.
     """
-    from .services import run_sync  # the core loads when a command runs, not for --help
+    from .render.syncreport import render_sync_json, render_sync_text, sync_failures
+    from .syncservice import SyncOptions, run_sync  # the core loads when a command runs
 
-    outcome = run_sync(settings.find_root(), settings.arxiv, refresh=refresh, dry_run=dry_run,
-                       only=only, progress=_progress_bar if sys.stderr.isatty() else None,
-                       lock_wait=settings.lock_wait)
-    click.echo(outcome.summary)
+    verbose = bool(ctx.meta.get("speechlm_bib.verbose"))
+    options = SyncOptions(refresh, dry_run, only, published=not arxiv_only)
+    outcome = run_sync(settings.find_root(), settings.sources, options,
+                       _progress_bar if sys.stderr.isatty() else None, settings.lock_wait)
+    click.echo(render_sync_json(outcome) if output == "json"
+               else render_sync_text(outcome, verbose), nl=output != "json")
     if outcome.withdrawn:
         click.echo(f"speechlm-bib: warning: withdrawn on arXiv: {', '.join(outcome.withdrawn)}",
                    err=True)
+    for line in sync_failures(outcome, verbose):
+        click.echo(f"speechlm-bib: {line}", err=True)
     if outcome.partial:
-        click.echo(f"speechlm-bib: {outcome.failure}", err=True)
         raise click.exceptions.Exit(1)
 
 

@@ -7,8 +7,7 @@ Settings come in as arguments; nothing here reads the environment or prints.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
-from contextlib import AbstractContextManager
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from .render.latextable import render_latex_table
 from .render.readme import render_readme
 from .render.references import render_references
 from .selection import Selection, select_records, split_keys
-from .sources.arxiv import FetchResult, FetchSettings, fetch_metadata
+from .sources.arxiv import FetchSettings, fetch_metadata
 from .store import ARXIV_STORE, BIB_FILE, CFF_FILE, ENTRIES, LIST_FILE, README_FILE
 from .store.arxivdata import render_arxiv_store
 from .store.entries import parse_entry
@@ -36,22 +35,18 @@ from .store.newfiles import render_entry
 from .store.plan import Plan, apply_plan
 from .store.repository import load_repository
 from .store.yamlfile import read_source
-from .sync import SyncOutcome, ids_to_fetch, keys_to_pin, merge, outcome, pinned_entries
 from .tex.scan import CitedKeys, scan_paths
-
-ProgressBar = Callable[[str, int], AbstractContextManager[Callable[[int], None]]]
-"""Draws a progress bar: given a label and a length, a context giving the advance function."""
 
 
 def load_library(root: Path, *, complete: bool = True) -> Library:
     """The linked library of a repository; with ``complete``, refuse an unreadable entry."""
     repo = load_repository(root)
     if complete:
-        _require_complete(repo)
+        require_complete(repo)
     return link(repo)
 
 
-def _require_complete(repo: Repository) -> None:
+def require_complete(repo: Repository) -> None:
     """Stop at the first entry file that could not be read (``check`` reports them all)."""
     if repo.problems:
         problem = repo.problems[0]
@@ -96,50 +91,6 @@ def run_build(root: Path, check: bool = False, lock_wait: float = LOCK_WAIT) -> 
         return apply_plan(Plan.of(generated_files(load_library(root))))
 
 
-def run_sync(root: Path, settings: FetchSettings, *, refresh: bool = False,
-             dry_run: bool = False, only: Collection[str] = (),
-             progress: ProgressBar | None = None, lock_wait: float = LOCK_WAIT) -> SyncOutcome:
-    """Fetch what is missing (or everything, with refresh), store it, pin keys, build."""
-    with repository_lock(root, lock_wait):
-        repo = load_repository(root)
-        _require_complete(repo)
-        _check_only(repo, only)
-        ids = ids_to_fetch(repo, only, refresh)
-        skipped = len(ids_to_fetch(repo, only, refresh=True)) - len(ids)
-        result = _fetch(ids, settings, progress)
-        store, changes = merge(repo.arxiv, result, ids)
-        if not dry_run:
-            apply_plan(_sync_plan(replace(repo, arxiv=store)))
-        return outcome(changes, skipped, result.requests)
-
-
-def _sync_plan(repo: Repository) -> Plan:
-    """The stored metadata, the keys pinned in entries and the generated files."""
-    library = link(repo)
-    pins = keys_to_pin(library)
-    texts = {path: read_source(path) for path in pins}
-    return Plan.of({repo.root / ARXIV_STORE: render_arxiv_store(repo.arxiv)},
-                   pinned_entries(pins, texts), generated_files(library))
-
-
-def _check_only(repo: Repository, only: Collection[str]) -> None:
-    known = {e.key for e in repo.entries} | {e.arxiv for e in repo.entries}
-    unknown = sorted(set(only) - known)
-    if unknown:
-        raise InputError(f"--only: no entry has the key or arXiv id {', '.join(unknown)}",
-                         repo.root / ENTRIES)
-
-
-def _fetch(ids: list[str], settings: FetchSettings,
-           progress: ProgressBar | None) -> FetchResult:
-    if not ids:
-        return FetchResult()
-    if progress is None:
-        return fetch_metadata(ids, settings)
-    with progress("arXiv", len(ids)) as advance:
-        return fetch_metadata(ids, settings, advance)
-
-
 def run_add(root: Path, id_or_url: str, section: str, name: str | None,
             settings: FetchSettings, lock_wait: float = LOCK_WAIT,
             placement: Placement | None = None) -> tuple[Path, str]:
@@ -154,7 +105,7 @@ def run_add(root: Path, id_or_url: str, section: str, name: str | None,
         raise InputError(f"add: {error}") from None
     with repository_lock(root, lock_wait):
         repo = load_repository(root)
-        _require_complete(repo)
+        require_complete(repo)
         _check_new(repo, arxiv_id, section)
         meta = repo.arxiv.get(arxiv_id) or _fetch_one(arxiv_id, settings)
         library = link(repo)
@@ -277,7 +228,7 @@ def run_rename(root: Path, old: str, new: str, tex: Collection[Path] = (),
     """
     with repository_lock(root, lock_wait):
         repo = load_repository(root)
-        _require_complete(repo)
+        require_complete(repo)
         library = link(repo)
         moved = moved_fingerprints(repository_findings(library), old, new)
         texts = {path: read_source(path) for path in sources_to_edit(library, old, moved)}
