@@ -180,7 +180,8 @@ def test_add_refuses_a_duplicate_an_unknown_section_and_an_unknown_id(
         "speechlm-bib: error: arXiv 2409.99999: arXiv answered with no entry for it (an "
         "unknown id, or arXiv's outage mode); nothing was written\n")
     malformed = run("add", "not-an-id", "--section", "models", root=survey_repo)
-    assert malformed.exit_code == 2 and "not an arXiv id or URL" in malformed.stderr
+    assert malformed.exit_code == 2
+    assert "not an arXiv id, DOI, ACL Anthology id or DBLP key" in malformed.stderr
     assert tree_bytes(survey_repo) == before
 
 

@@ -165,7 +165,7 @@ def import_command(settings: Settings, markdown: Path) -> None:
     click.echo(f"imported {_count(written, 'entry', 'entries')} into {root / ENTRIES}")
 
 
-@_command(example="speechlm-bib add 2410.00037 --section models --name Moshi")
+@_command(example="speechlm-bib add doi:10.1109/ICASSP.2015.7178964 --section datasets")
 @click.argument("id_or_url", metavar="ID_OR_URL")
 @click.option("--section", required=True, metavar="SECTION",
               help="The section (folder under entries/) to add to.")
@@ -177,17 +177,21 @@ def import_command(settings: Settings, markdown: Path) -> None:
 @click.option("--after", metavar="KEY", help="Put the row after the row citing KEY.")
 def add(settings: Settings, id_or_url: str, section: str, name: str | None,
         position: str | None, after: str | None) -> None:
-    """Add an entry for an arXiv paper.
+    """Add an entry for a paper, fetching its record.
 
-    The paper is given by its id or URL; its metadata is fetched unless it is stored
-    already. Without --first, --last or --after the row goes where the section's order
-    puts a new paper: first in a list kept newest first, else last.
+    ID_OR_URL is an arXiv id or URL, a DOI (bare, doi:..., or a doi.org URL), an ACL
+    Anthology id or URL, or a DBLP key (dblp:...) or record URL. An arXiv paper's metadata
+    is fetched unless it is stored already (its published version is looked up by the next
+    sync); a DOI comes from Crossref and a DBLP key from DBLP, and the entry pins that
+    version and links the arXiv preprint a database names. Without --first, --last or
+    --after the row goes where the section's order puts a new paper: first in a list kept
+    newest first, else last.
     """
+    from .addservice import run_add  # the core loads when a command runs, not for --help
     from .placement import Placement
-    from .services import run_add  # the core loads when a command runs, not for --help
 
     placement = Placement(position, after)
-    path, key = run_add(settings.find_root(), id_or_url, section, name, settings.arxiv,
+    path, key = run_add(settings.find_root(), id_or_url, section, name, settings.sources,
                         settings.lock_wait, placement)
     click.echo(f"added {path} as {key}")
 

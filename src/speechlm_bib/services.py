@@ -13,12 +13,10 @@ from pathlib import Path
 
 from .checks import check_all, repository_findings
 from .checks.keys import scheme_deviation
-from .errors import FetchError, InputError
-from .ids import arxiv_url, parse_arxiv_id
-from .importer import entry_file_name, plan_import, work_name
-from .link import link, new_key
-from .model import ArxivMetadata, Finding, Library, Repository
-from .placement import Placement, place
+from .errors import InputError
+from .importer import plan_import
+from .link import link
+from .model import Finding, Library, Repository
 from .rename import moved_fingerprints, plan_rename, sources_to_edit
 from .render.citation import render_cff, render_citation, survey_record
 from .render.exports import RENDERERS
@@ -26,12 +24,9 @@ from .render.latextable import render_latex_table
 from .render.readme import render_readme
 from .render.references import render_references
 from .selection import Selection, select_records, split_keys
-from .sources.arxiv import FetchSettings, fetch_metadata
 from .store import ARXIV_STORE, BIB_FILE, CFF_FILE, ENTRIES, LIST_FILE, README_FILE
-from .store.arxivdata import render_arxiv_store
 from .store.entries import parse_entry
 from .store.files import LOCK_WAIT, read_text, repository_lock, write_if_changed
-from .store.newfiles import render_entry
 from .store.plan import Plan, apply_plan
 from .store.repository import load_repository
 from .store.yamlfile import read_source
@@ -91,36 +86,7 @@ def run_build(root: Path, check: bool = False, lock_wait: float = LOCK_WAIT) -> 
         return apply_plan(Plan.of(generated_files(load_library(root))))
 
 
-def run_add(root: Path, id_or_url: str, section: str, name: str | None,
-            settings: FetchSettings, lock_wait: float = LOCK_WAIT,
-            placement: Placement | None = None) -> tuple[Path, str]:
-    """Add an entry for an arXiv work, given by id or URL, to a section; its file and key.
-
-    The work's stored metadata is used when there is some (another row may cite it);
-    otherwise it is fetched.
-    """
-    try:
-        arxiv_id = parse_arxiv_id(id_or_url).id
-    except ValueError as error:
-        raise InputError(f"add: {error}") from None
-    with repository_lock(root, lock_wait):
-        repo = load_repository(root)
-        require_complete(repo)
-        _check_new(repo, arxiv_id, section)
-        meta = repo.arxiv.get(arxiv_id) or _fetch_one(arxiv_id, settings)
-        library = link(repo)
-        fields = {"key": _key_for(library, meta), "name": name or work_name(meta.title),
-                  "url": arxiv_url(arxiv_id), "arxiv": arxiv_id}
-        number = place(library, section, placement or Placement())
-        path = root / ENTRIES / section / entry_file_name(number, fields)
-        text = render_entry(fields)
-        added = _with_entry(replace(repo, arxiv={**repo.arxiv, arxiv_id: meta}), path, text)
-        apply_plan(Plan.of({path: text, root / ARXIV_STORE: render_arxiv_store(added.arxiv)},
-                           generated_files(link(added))))
-        return path, fields["key"]
-
-
-def _with_entry(repo: Repository, path: Path, text: str) -> Repository:
+def with_entry(repo: Repository, path: Path, text: str) -> Repository:
     """The repository with one more entry file, in the place loading would give it."""
     section = next(s for s in repo.sections if s.id == path.parent.name)
     entry = parse_entry(text, path, section)
@@ -128,33 +94,6 @@ def _with_entry(repo: Repository, path: Path, text: str) -> Repository:
     entries = sorted((*repo.entries, entry),
                      key=lambda e: (order.index(e.section), e.path.name))
     return replace(repo, entries=tuple(entries))
-
-
-def _check_new(repo: Repository, arxiv_id: str, section: str) -> None:
-    if section not in {s.id for s in repo.sections}:
-        known = ", ".join(s.id for s in repo.sections)
-        raise InputError(f"unknown section '{section}' (sections: {known})",
-                         repo.root / ENTRIES / LIST_FILE)
-    for entry in repo.entries:
-        if entry.arxiv == arxiv_id and entry.section == section:
-            raise InputError(f"arXiv {arxiv_id} is in section '{section}' already",
-                             entry.path, entry.line_of("arxiv"))
-
-
-def _fetch_one(arxiv_id: str, settings: FetchSettings) -> ArxivMetadata:
-    result = fetch_metadata([arxiv_id], settings)
-    if arxiv_id in result.found:
-        return result.found[arxiv_id]
-    if arxiv_id in result.failed:
-        raise FetchError(f"arXiv {arxiv_id}: {result.failed[arxiv_id]}; nothing was written")
-    raise InputError(f"arXiv does not know {arxiv_id}; nothing was written")
-
-
-def _key_for(library: Library, meta: ArxivMetadata) -> str:
-    for row in library.rows:
-        if row.entry.arxiv == meta.id and row.entry.key:
-            return row.entry.key
-    return new_key(meta, {row.key for row in library.rows if row.key})
 
 
 PAPER_SUFFIXES = (".tex", ".ltx", ".aux")
