@@ -129,8 +129,8 @@ def test_add_during_a_crossref_outage_writes_nothing(
     result = run("add", LIBRISPEECH, "--section", "datasets", root=fresh)
 
     assert result.exit_code == 1
-    assert result.stderr == (f"speechlm-bib: error: doi:{LIBRISPEECH.lower()}: Crossref: "
-                             "HTTP 503; nothing was written\n")
+    assert result.stderr == (f"speechlm-bib: error: doi:{LIBRISPEECH.lower()}: Crossref "
+                             f"({survey_scholarly[1].url}): HTTP 503; nothing was written\n")
     assert tree_bytes(fresh) == before
     assert len(survey_scholarly[1].requests) == 2
 

@@ -66,17 +66,18 @@ def test_known_versions_are_not_fetched_again(lookup: Lookup, scholarly_servers:
     assert found.requests == {"DBLP": 1, "Crossref": 0}
 
 
-@pytest.mark.parametrize(("server", "path", "reason"), [
-    (0, "/rec/", "DBLP: HTTP 500"), (1, "/works/", "Crossref: HTTP 500")])
+@pytest.mark.parametrize(("server", "path", "service"), [
+    (0, "/rec/", "DBLP"), (1, "/works/", "Crossref")])
 def test_a_work_whose_record_or_doi_fails_is_failed_whole(
-        server: int, path: str, reason: str, lookup: Lookup,
+        server: int, path: str, service: str, lookup: Lookup,
         scholarly_servers: Servers) -> None:
     scholarly_servers[server].fail_matching({path: Fault.http(500)})
 
     with lookup:
         found = lookup.versions_of(WORKS)
 
-    assert found.failed == {"2501.10001": reason}
+    url = scholarly_servers[server].url
+    assert found.failed == {"2501.10001": f"{service} ({url}): HTTP 500"}
     assert "2501.10001" not in found.decisions and found.versions == {}
     assert {i: d.kind for i, d in found.decisions.items()} == {"2501.10004": "candidates",
                                                                "2501.10005": "none"}
@@ -90,7 +91,8 @@ def test_a_failed_search_fails_its_work_and_stops_after_three(
         found = lookup.versions_of(WORKS)
 
     assert found.decisions == {} and set(found.failed) == set(WORKS)
-    assert set(found.failed.values()) == {"DBLP: an HTML page instead of JSON"}
+    assert set(found.failed.values()) == {
+        f"DBLP ({scholarly_servers[0].url}): an HTML page instead of JSON"}
     assert len(scholarly_servers[0].requests) == 3
 
 
@@ -113,7 +115,8 @@ def test_resolve_tells_unknown_from_failed(lookup: Lookup, scholarly_servers: Se
     with lookup, pytest.raises(InputError, match=r"Crossref does not know the DOI 10\.1234/none"):
         lookup.resolve(parse_work_ref("doi:10.1234/none"))
     scholarly_servers[1].fail_matching({"/works/": Fault.reset()})
-    with lookup, pytest.raises(FetchError, match="Crossref: connection failed"):
+    with lookup, pytest.raises(FetchError, match=r"Crossref \(http://127\.0\.0\.1:\d+\): "
+                                                 r"connection failed"):
         lookup.resolve(parse_work_ref("doi:10.1234/none"))
 
 

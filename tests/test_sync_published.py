@@ -51,6 +51,27 @@ def test_sync_reproduces_the_committed_published_versions_and_files(
     assert len(crossref.requests) == len({r.path.lower() for r in crossref.requests}) == 29
 
 
+def test_a_first_sync_from_nothing_stored_reproduces_every_committed_file(
+        survey_repo: Path, arxiv: ArxivReplayServer, survey_scholarly: Servers,
+        run: Cli) -> None:
+    committed = tree_bytes(survey_repo)
+    for name in ("data", "references.bib", "CITATION.cff"):
+        path = survey_repo / name
+        if path.is_dir():
+            for child in path.iterdir():
+                child.unlink()
+        else:
+            path.unlink()
+
+    result = run("sync", root=survey_repo)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("81 added, 0 changed, 0 unchanged")
+    assert tree_bytes(survey_repo) == committed
+    dblp, crossref = survey_scholarly
+    assert (len(arxiv.requests), len(dblp.requests), len(crossref.requests)) == (1, 137, 29)
+
+
 def test_an_unchanged_sync_sends_no_request_to_any_service(
         survey_repo: Path, arxiv: ArxivReplayServer, survey_scholarly: Servers) -> None:
     before = tree_bytes(survey_repo)
@@ -230,7 +251,8 @@ def test_a_failed_lookup_leaves_the_repository_byte_identical(
     assert result.exit_code == 1, result.output
     assert result.stderr.splitlines()[-1] == (
         f"speechlm-bib: sync incomplete: 1 published version could not be looked up "
-        f"({label}: {reason}): wang2020covost; nothing was stored for them; run sync again")
+        f"({label} ({server.url}): {reason}): wang2020covost; nothing was stored for them; "
+        "run sync again")
     assert tree_bytes(survey_repo) == before
     settle(server, 2)  # the try and its retry, a slow answer recorded when it ends
     server.clear()

@@ -24,7 +24,6 @@ from .published import (
     Decision,
     Preprint,
     decide,
-    fold_title,
     from_crossref,
     from_dblp,
     judge,
@@ -76,6 +75,12 @@ class Lookup:
         self.crossref.close()
 
     @property
+    def labels(self) -> tuple[str, str]:
+        """How failures name DBLP and Crossref: the service and the endpoint asked."""
+        return (f"DBLP ({self.settings.dblp.api})",
+                f"Crossref ({self.settings.crossref.api})")
+
+    @property
     def requests(self) -> dict[str, int]:
         """Requests sent so far to each service."""
         return {"DBLP": self.dblp.client.requests, "Crossref": self.crossref.client.requests}
@@ -93,7 +98,8 @@ class Lookup:
         for arxiv_id, decision in list(decisions.items()):
             version = decision.version.version_id if decision.version is not None else ""
             if version in fetched.failed or version in fetched.unknown:
-                failed[arxiv_id] = fetched.failed.get(version, "DBLP lost the record it found")
+                failed[arxiv_id] = fetched.failed.get(
+                    version, f"{self.labels[0]}: no record of the version its search found")
                 del decisions[arxiv_id]
         failed.update({pin: fetched.failed[pin] for pin in pins if pin in fetched.failed})
         unknown = tuple(pin for pin in pins if pin in fetched.unknown)
@@ -109,7 +115,7 @@ class Lookup:
         failed: dict[str, str] = {}
         for arxiv_id, query in queries.items():
             if query in searched.failed:
-                failed[arxiv_id] = f"DBLP: {searched.failed[query]}"
+                failed[arxiv_id] = f"{self.labels[0]}: {searched.failed[query]}"
                 continue
             hits = searched.found.get(query, ())
             decisions[arxiv_id] = decide(Preprint.from_metadata(preprints[arxiv_id]),
@@ -126,7 +132,7 @@ class Lookup:
         dois = _dois(wanted, records.found)
         with progress_of(bar, "Crossref", len(set(dois.values()))) as advance:
             works = self.crossref.works(list(dict.fromkeys(dois.values())), advance)
-        return _versions(wanted, records, works, dois)
+        return _versions(wanted, records, works, dois, self.labels)
 
     def resolve(self, ref: WorkRef) -> PublishedVersion:
         """The fetched version a DOI or DBLP key names; ``InputError`` when none has it."""
@@ -152,8 +158,8 @@ class Lookup:
             return None
         searched = self.dblp.search([search_query(candidate.title)])
         if searched.failed:
-            raise FetchError(f"DBLP: {next(iter(searched.failed.values()))}; nothing was "
-                             "written")
+            raise FetchError(f"{self.labels[0]}: {next(iter(searched.failed.values()))}; "
+                             "nothing was written")
         hits = next(iter(searched.found.values()), ())
         return _matching_preprint(candidate, hits)
 
@@ -171,7 +177,7 @@ def _dois(wanted: Iterable[str], records: Mapping[str, DblpRecord]) -> dict[str,
 
 
 def _versions(wanted: list[str], records: Result[DblpRecord], works: Result[CrossrefWork],
-              dois: Mapping[str, str]) -> Result[PublishedVersion]:
+              dois: Mapping[str, str], labels: tuple[str, str]) -> Result[PublishedVersion]:
     """Each wanted id's version, failed when its record or its DOI failed."""
     found: dict[str, PublishedVersion] = {}
     unknown: list[str] = []
@@ -181,9 +187,9 @@ def _versions(wanted: list[str], records: Result[DblpRecord], works: Result[Cros
         record = records.found.get(key) if version_id.startswith("dblp:") else None
         work = works.found.get(doi or "")
         if key in records.failed:
-            failed[version_id] = f"DBLP: {records.failed[key]}"
+            failed[version_id] = f"{labels[0]}: {records.failed[key]}"
         elif doi is not None and doi in works.failed:
-            failed[version_id] = f"Crossref: {works.failed[doi]}"
+            failed[version_id] = f"{labels[1]}: {works.failed[doi]}"
         elif record is None and work is None:
             unknown.append(version_id)
         else:
@@ -235,7 +241,6 @@ def _matching_preprint(version: Candidate, hits: Iterable[DblpHit]) -> str | Non
         preprint = Preprint(hit.arxiv_id, hit.title, hit.authors[0] if hit.authors else "",
                             hit.year)
         verdict = judge(preprint, version)
-        if verdict.same_author and verdict.in_time and fold_title(hit.title) == fold_title(
-                version.title):
+        if verdict.same_work and verdict.same_author and verdict.in_time:
             matches.add(hit.arxiv_id)
     return matches.pop() if len(matches) == 1 else None
