@@ -173,7 +173,7 @@ def bench_sync(n: int, work: Path) -> list[Row]:
                                       ("sync: --refresh", ("--refresh",), math.ceil(n / 100))):
             server.reset()
             log(f"{label} N={n}")
-            result = run_process(tool("sync", *args), root, env)
+            result = run_process(tool("sync", "--arxiv-only", *args), root, env)
             if result.returncode != 0:
                 raise RuntimeError(f"{label} failed: {result.stderr.strip()}")
             requests = len(server.requests)

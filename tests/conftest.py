@@ -42,6 +42,17 @@ SCHOLARLY_DECOYS = DATA / "scholarly-decoys"
 REPOSITORY_FILES = ("entries", "data", "references.bib", "CITATION.cff", "README.md")
 
 
+NOWHERE = "http://127.0.0.1:9"
+"""A local address nothing listens on: what a service is until a test points it elsewhere."""
+
+
+@pytest.fixture(autouse=True)
+def no_real_services(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test talks to the real arXiv, DBLP or Crossref, whatever it forgets to set."""
+    for service in ("ARXIV", "DBLP", "CROSSREF"):
+        monkeypatch.setenv(f"SPEECHLM_BIB_{service}_API", NOWHERE)
+
+
 @pytest.fixture(scope="session")
 def replay() -> Mapping[str, bytes]:
     """The replay entries of tests/data/arxiv-replay, read once, read-only (servers copy them)."""
@@ -65,11 +76,19 @@ def loopback_arxiv(entries: Mapping[str, bytes],
 
 
 @pytest.fixture
-def arxiv(replay: Mapping[str, bytes],
+def arxiv(replay: Mapping[str, bytes], survey_scholarly: tuple[ReplayServer, ReplayServer],
           monkeypatch: pytest.MonkeyPatch) -> Iterator[ArxivReplayServer]:
-    """This test's own loopback arXiv server, free to be changed (see `loopback_arxiv`)."""
+    """This test's own loopback arXiv server, free to be changed (see `loopback_arxiv`).
+
+    DBLP and Crossref point at their loopback servers serving the replay alone (cleared
+    before and after), as sync asks them: what they answer is what the committed
+    data/published.json holds.
+    """
+    point_at(survey_scholarly, monkeypatch)
     with loopback_arxiv(replay, monkeypatch) as server:
         yield server
+    for scholarly in survey_scholarly:
+        scholarly.clear()
 
 
 @pytest.fixture(scope="session")
@@ -78,6 +97,23 @@ def scholarly_servers() -> Iterator[tuple[ReplayServer, ReplayServer]]:
     dblp, crossref = load_both([SCHOLARLY_REPLAY, SCHOLARLY_DECOYS])
     with ReplayServer(dblp) as dblp_server, ReplayServer(crossref) as crossref_server:
         yield dblp_server, crossref_server
+
+
+@pytest.fixture(scope="session")
+def survey_scholarly() -> Iterator[tuple[ReplayServer, ReplayServer]]:
+    """Loopback DBLP and Crossref servers for the session serving the replay alone."""
+    dblp, crossref = load_both([SCHOLARLY_REPLAY])
+    with ReplayServer(dblp) as dblp_server, ReplayServer(crossref) as crossref_server:
+        yield dblp_server, crossref_server
+
+
+def point_at(servers: tuple[ReplayServer, ReplayServer], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Clear DBLP and Crossref servers and point speechlm-bib at them, without delay."""
+    for server, service in zip(servers, ("DBLP", "CROSSREF"), strict=True):
+        server.clear()
+        monkeypatch.setenv(f"SPEECHLM_BIB_{service}_API", server.url)
+        monkeypatch.setenv(f"SPEECHLM_BIB_{service}_DELAY", "0")
+        monkeypatch.setenv(f"SPEECHLM_BIB_{service}_TIMEOUT", "2")
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ def test_generated_repository_syncs_in_one_request_and_builds(
     with ArxivReplayServer(replay) as server:
         monkeypatch.setenv("SPEECHLM_BIB_ARXIV_API", server.url)
         monkeypatch.setenv("SPEECHLM_BIB_ARXIV_DELAY", "0")
-        result = run("sync", root=tmp_path)
+        result = run("sync", "--arxiv-only", root=tmp_path)
         assert result.exit_code == 0, result.stderr
         assert result.stdout.startswith("7 added, 0 changed")
         assert len(server.requests) == 1
@@ -46,7 +46,7 @@ def test_synced_repository_is_what_a_sync_leaves(tmp_path: Path, run: Cli) -> No
     with ArxivReplayServer(replay) as server, pytest.MonkeyPatch.context() as patch:
         patch.setenv("SPEECHLM_BIB_ARXIV_API", server.url)
         patch.setenv("SPEECHLM_BIB_ARXIV_DELAY", "0")
-        assert run("sync", root=fetched).exit_code == 0
+        assert run("sync", "--arxiv-only", root=fetched).exit_code == 0
     for name in ("references.bib", "data/arxiv.json"):
         assert (synced / name).read_bytes() == (fetched / name).read_bytes()
     paper = (synced / "paper.tex").read_text(encoding="utf-8")

@@ -48,7 +48,8 @@ def test_a_slow_answer_and_queued_faults_do_not_reach_the_next_test(
 
     with loopback_arxiv(replay, monkeypatch) as second:
         assert (second.requests, second.pending_faults, second.in_flight) == ([], 0, 0)
-        result = run("sync", "--refresh", "--only", "defossez2024moshi", root=survey_repo)
+        result = run("sync", "--refresh", "--arxiv-only", "--only", "defossez2024moshi",
+                     root=survey_repo)
         assert result.exit_code == 0, result.stderr
         assert [(r.id_list, r.status, r.fault) for r in second.requests] == [
             ((MOSHI,), 200, None)]

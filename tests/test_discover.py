@@ -179,4 +179,4 @@ def test_the_survey_list_is_indexed_by_every_id_and_doi() -> None:
     assert works["defossez2024moshi"].names == ("Moshi", "Mimi")
     # The maintained record's title, decoded from BibTeX.
     assert works["panayotov2015librispeech"].title == (
-        "LibriSpeech: An ASR Corpus Based on Public Domain Audio Books")
+        "Librispeech: An ASR corpus based on public domain audio books")

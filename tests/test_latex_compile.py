@@ -35,6 +35,23 @@ def _cite_everything() -> str:
     return f"\\sloppy Every record: \\cite{{{','.join(keys)}}}."
 
 
+VENUES = ("Findings of the Association for Computational Linguistics: ACL 2025",
+          "Advances in Neural Information Processing Systems (NeurIPS 2025)",
+          "Transactions of the Association for Computational Linguistics",
+          "European Language Resources Association")
+"""Venues of published versions fetched from DBLP and Crossref (none typed by hand)."""
+UPGRADED = ("2501.01957", "2412.15649", "2410.14411")
+"""arXiv ids whose published version sync found: no longer cited as preprints."""
+
+
+def _published(text: str) -> list[str]:
+    """What is wrong with the published versions in a compiled bibliography (nothing, ideally)."""
+    flat = " ".join(text.split())
+    wrong = [f"venue missing: {venue}" for venue in VENUES if venue not in flat]
+    return wrong + [f"cited as a preprint: {i}" for i in UPGRADED
+                    if f"arXiv preprint arXiv:{i}" in flat or f"arXiv:{i}." in flat]
+
+
 def _missing(terms: tuple[str, ...], text: str) -> list[str]:
     """The terms whose capitals did not survive (pdftotext drops hyphens at line breaks)."""
     flat = text.replace("-", "")
@@ -49,6 +66,7 @@ def test_natbib_plainnat_compiles_without_warnings(folder: Path) -> None:
     text = pdf_text(folder)
     assert "Défossez" in text and "Mazaré" in text
     assert "arXiv preprint arXiv:2410.00037" in text
+    assert _published(text) == []
 
 
 @needs_bibtex
@@ -58,6 +76,7 @@ def test_sentence_casing_plain_style_keeps_protected_capitals(folder: Path) -> N
     text = pdf_text(folder)
     assert _missing(PROTECTED, text) == []
     assert "Kimi-Audio technical report" in text
+    assert _published(text) == []
 
 
 @needs_biber
@@ -67,3 +86,4 @@ def test_biblatex_biber_compiles_without_warnings(folder: Path) -> None:
     text = pdf_text(folder)
     assert "Défossez" in text
     assert _missing(PROTECTED, text) == []
+    assert _published(text) == []

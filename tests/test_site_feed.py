@@ -44,7 +44,7 @@ def test_the_feed_lists_the_newest_additions_first(survey_repo: Path, run: Cli) 
     titles = [entry.title for entry in feed.entries]
     # newest first; on one day, in list order
     assert titles[:3] == [
-        "LibriSpeech: LibriSpeech: An ASR Corpus Based on Public Domain Audio Books",
+        "LibriSpeech: Librispeech: An ASR corpus based on public domain audio books",
         "Claude Voice Mode: Using Voice Mode on Claude Mobile Apps",
         "VoxEval: VoxEval: Benchmarking the Knowledge Understanding Capabilities of "
         "End-to-End Spoken Language Models",

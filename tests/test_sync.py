@@ -164,9 +164,13 @@ def test_add_refuses_a_duplicate_an_unknown_section_and_an_unknown_id(
     bad = run("add", "2410.00037", "--section", "nowhere", root=survey_repo)
     assert bad.exit_code == 2 and "unknown section 'nowhere'" in bad.stderr
     unknown = run("add", "2409.99999", "--section", "models", root=survey_repo)
-    assert unknown.exit_code == 2 and "arXiv does not know 2409.99999" in unknown.stderr
+    assert unknown.exit_code == 1
+    assert unknown.stderr == (
+        "speechlm-bib: error: arXiv 2409.99999: arXiv answered with no entry for it (an "
+        "unknown id, or arXiv's outage mode); nothing was written\n")
     malformed = run("add", "not-an-id", "--section", "models", root=survey_repo)
-    assert malformed.exit_code == 2 and "not an arXiv id or URL" in malformed.stderr
+    assert malformed.exit_code == 2
+    assert "not an arXiv id, DOI, ACL Anthology id or DBLP key" in malformed.stderr
     assert tree_bytes(survey_repo) == before
 
 
@@ -303,12 +307,14 @@ def test_a_new_version_changes_updated_but_not_published_the_year_or_the_key(
     arxiv.set_entry("2412.20001", v2.replace(b"v2<", b"v3<").replace(b'v2"', b'v3"')
                     .replace(b"2025-03-14T17:02:11Z", b"2025-06-02T10:00:00Z"))
 
-    result = run("sync", "--refresh", "--only", "okafor2024streaming", root=survey_repo)
+    result = run("sync", "--refresh", "--arxiv-only", "--only", "okafor2024streaming",
+                 root=survey_repo)
 
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[1:] == [
         "  changed 2412.20001: version: 2 -> 3",
         "  changed 2412.20001: updated: '2025-03-14' -> '2025-06-02'",
+        "published versions: not looked up (--arxiv-only)",
     ]
     stored = json.loads((survey_repo / STORE).read_text(encoding="utf-8"))
     assert stored["2412.20001"] == {**STREAMING, "version": 3, "updated": "2025-06-02"}

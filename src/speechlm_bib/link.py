@@ -1,10 +1,12 @@
 """Linking: the loaded repository turned into the library every command reads.
 
-A work is what a citation key stands for: one arXiv paper or one hand-maintained record,
-cited by one or more entries. Keys are assigned here and nowhere else: pinned in an entry,
-else the key of another entry for the same arXiv paper, else a new Scholar-style key. A
-hand-maintained record whose key is the one an arXiv entry gets is that work's published
-version: the key is the link, and the hand fields win field by field.
+A work is what a citation key stands for: one arXiv paper, one published version fetched
+from DBLP and Crossref, or one hand-maintained record, cited by one or more entries. Keys are
+assigned here and nowhere else: pinned in an entry, else the key of another entry for the
+same arXiv paper, else a new Scholar-style key. An arXiv work's record takes the venue of
+its published version when sync stored one (or the entry pins one): entry type, venue, year,
+pages, volume, publisher and DOI, keeping its eprint fields. A hand-maintained record whose
+key is the work's is laid over the fetched fields: the hand fields win field by field.
 
 Each work becomes one ``Record``: its fields normalised into BibTeX by the middlewares of
 ``bibtex.middlewares``, where each field came from, and the entries citing it.
@@ -22,22 +24,28 @@ from bibtexparser.middlewares.middleware import BlockMiddleware
 from bibtexparser.model import Entry as BibtexEntry
 from bibtexparser.model import Field
 
+from .bibtex.latex import to_text
 from .bibtex.middlewares import PLAIN, TERMS, default_stack
+from .bibtex.names import bibtex_name
 from .errors import InputError
 from .ids import arxiv_url
 from .keys import free_key, make_key, unique_key
 from .model import (
     ARXIV,
     HAND,
+    PUBLISHED,
     ArxivMetadata,
     Entry,
     HandRecord,
     Library,
+    PublishedVersion,
     Record,
     Repository,
     Row,
 )
+from .published import lay_over
 from .store import ENTRIES, LIST_FILE, RECORDS_FILE
+from .versionfields import WorkFields, version_key, work_fields
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +61,13 @@ class _Work:
     arxiv_id: str | None = None
     meta: ArxivMetadata | None = None
     hand: HandRecord | None = None
+    version: PublishedVersion | None = None
+
+    @property
+    def has_data(self) -> bool:
+        """Whether anything gives the work a record: arXiv, a published version, a hand record."""
+        return self.meta is not None or self.hand is not None or (
+            self.version is not None and self.arxiv_id is None)
 
 
 def link(repo: Repository, stack: Sequence[BlockMiddleware] | None = None) -> Library:
@@ -97,14 +112,22 @@ def assign_keys(repo: Repository) -> dict[Path, str]:
     by_arxiv = {e.arxiv: e.key for e in repo.entries if e.key and e.arxiv}
     used = {key.lower() for key in keys.values()}
     for entry in repo.entries:
-        if entry.key or not entry.arxiv:
+        if entry.key or not (entry.arxiv or entry.published):
             continue
-        meta = repo.arxiv.get(entry.arxiv)
-        key = by_arxiv.get(entry.arxiv) or (free_key(scheme_key(meta), used) if meta else None)
+        key = by_arxiv.get(entry.arxiv or entry.published or "") or _new_key(entry, repo, used)
         if key is not None:
-            keys[entry.path] = by_arxiv[entry.arxiv] = key
+            keys[entry.path] = by_arxiv[entry.arxiv or entry.published or ""] = key
             used.add(key.lower())
     return keys
+
+
+def _new_key(entry: Entry, repo: Repository, used: set[str]) -> str | None:
+    """The scheme's key for an entry's arXiv work, or for the version it pins off arXiv."""
+    meta = repo.arxiv.get(entry.arxiv) if entry.arxiv else None
+    if meta is not None:
+        return free_key(scheme_key(meta), used)
+    version = repo.published.versions.get(entry.published or "") if not entry.arxiv else None
+    return free_key(version_key(version), used) if version is not None else None
 
 
 def scheme_key(meta: ArxivMetadata) -> str:
@@ -141,7 +164,19 @@ def _work(key: str, entries: tuple[Entry, ...], repo: Repository) -> _Work:
     meta = repo.arxiv.get(arxiv_id) if arxiv_id else None
     if arxiv_id and meta is None:
         logger.info("%s: arXiv %s has no stored metadata; run sync", key, arxiv_id)
-    return _Work(key, entries, arxiv_id, meta, repo.hand.get(key))
+    version = repo.published.version_of(_deciding(key, entries))
+    return _Work(key, entries, arxiv_id, meta, repo.hand.get(key), version)
+
+
+def _deciding(key: str, entries: tuple[Entry, ...]) -> Entry:
+    """The entry whose ``published:`` decides the work's version (entries must agree)."""
+    deciding = [e for e in entries if e.published is not None]
+    for entry in deciding[1:]:
+        if entry.published != deciding[0].published:
+            raise InputError(f"key '{key}' is given 'published: {deciding[0].published}' in "
+                             f"{_name(deciding[0])}; entries citing one work agree on it",
+                             entry.path, entry.line_of("published"))
+    return deciding[0] if deciding else entries[0]
 
 
 def _name(entry: Entry) -> str:
@@ -151,7 +186,7 @@ def _name(entry: Entry) -> str:
 def _records(works: Iterable[_Work], repo: Repository,
              stack: Sequence[BlockMiddleware]) -> tuple[Record, ...]:
     """The normalised record of every work that has data, in the works' order."""
-    linked = [w for w in works if w.meta is not None or w.hand is not None]
+    linked = [w for w in works if w.has_data]
     library = BibtexLibrary([_to_entry(work, repo.terms) for work in linked])
     for middleware in stack:
         library = middleware.transform(library)
@@ -161,47 +196,87 @@ def _records(works: Iterable[_Work], repo: Repository,
 
 def _to_entry(work: _Work, terms: Sequence[str]) -> BibtexEntry:
     """The bibtexparser entry of a work, its fetched fields still plain text."""
-    entry_type, fields, origins = record_fields(work.meta, work.hand)
-    entry = BibtexEntry(entry_type, work.key, [Field(n, v) for n, v in fields.items()])
+    made = record_fields(work.meta, work.hand, work.version)
+    entry = BibtexEntry(made.type, work.key, [Field(n, v) for n, v in made.fields.items()])
     names = tuple(e.name for e in work.entries if e.name and len(e.name.split()) <= 3)
-    entry.parser_metadata[PLAIN] = {name for name, origin in origins.items() if origin == ARXIV}
+    entry.parser_metadata[PLAIN] = set(made.plain)
     entry.parser_metadata[TERMS] = (*terms, *names)
     return entry
 
 
 def _record(work: _Work, entry: BibtexEntry, repo: Repository) -> Record:
-    _, fields, origins = record_fields(work.meta, work.hand)
-    plain = tuple((name, _flat(value)) for name, value in fields.items()
-                  if origins[name] == ARXIV)
+    made = record_fields(work.meta, work.hand, work.version)
+    plain = tuple((name, _flat(value)) for name, value in made.fields.items()
+                  if name in made.plain)
     if work.hand is not None:
         path, line = repo.root / ENTRIES / RECORDS_FILE, work.hand.line
     else:
-        path, line = work.entries[0].path, work.entries[0].line_of("arxiv")
+        path, line = work.entries[0].path, work.entries[0].line_of(
+            "arxiv" if work.arxiv_id else "published")
     return Record(
         key=work.key, type=entry.entry_type,
         fields=tuple((f.key, str(f.value)) for f in entry.fields), entries=work.entries,
-        origins=tuple((f.key, origins[f.key]) for f in entry.fields), plain=plain,
+        origins=tuple((f.key, made.origins[f.key]) for f in entry.fields), plain=plain,
         arxiv_id=work.arxiv_id, arxiv=work.meta, hand=work.hand, path=path, line=line,
+        version=work.version, fetched=_fetched(work) if work.hand is not None else (),
     )
+
+
+def _fetched(work: _Work) -> tuple[tuple[str, str], ...]:
+    """The fetched fields a hand record was laid over, as plain text, and their entry type."""
+    made = record_fields(work.meta, None, work.version)
+    if not made.fields:
+        return ()
+    text = {name: _plain_text(value) if name in made.plain else to_text(_flat(value))
+            for name, value in made.fields.items()}
+    return (("type", made.type), *sorted(text.items()))
+
+
+def _plain_text(value: Value) -> str:
+    """A plain field as text; a list of names as BibTeX would show it ("Family, Given")."""
+    if isinstance(value, tuple):
+        return " and ".join(to_text(bibtex_name(name)) for name in value)
+    return " ".join(value.split())
 
 
 def _flat(value: Value) -> str:
     return " and ".join(value) if isinstance(value, tuple) else value
 
 
-def record_fields(meta: ArxivMetadata | None,
-                  hand: HandRecord | None) -> tuple[str, dict[str, Value], dict[str, str]]:
-    """A work's record type, its fields (fetched ones still plain text) and their origins."""
-    fields: dict[str, Value] = arxiv_fields(meta) if meta is not None else {}
-    entry_type = "article" if meta is not None else "misc"
-    origins = dict.fromkeys(fields, ARXIV)
+def record_fields(meta: ArxivMetadata | None, hand: HandRecord | None,
+                  version: PublishedVersion | None = None) -> WorkFields:
+    """A work's record type, its fields (those still plain text named) and their origins.
+
+    arXiv's fields first, the published version's laid over them (or, for a work not on
+    arXiv, the version's whole record), the hand record's over everything.
+    """
+    made = _fetched_fields(meta, version)
+    fields, origins, entry_type = dict(made.fields), dict(made.origins), made.type
     if hand is not None:
         if hand.type != "article" and "journal" in fields and hand.get("journal") is None:
             del fields["journal"], origins["journal"]
         fields.update(hand.fields)
         origins.update(dict.fromkeys((name for name, _ in hand.fields), HAND))
         entry_type = hand.type
-    return entry_type, fields, origins
+    plain = made.plain - {name for name, origin in origins.items() if origin == HAND}
+    return WorkFields(entry_type, fields, origins, plain)
+
+
+def _fetched_fields(meta: ArxivMetadata | None,
+                    version: PublishedVersion | None) -> WorkFields:
+    """The fields arXiv and the published version give a work, before any hand record."""
+    if meta is None:
+        if version is None:
+            return WorkFields("misc", {}, {}, frozenset())
+        return work_fields(version)
+    fields = arxiv_fields(meta)
+    if version is None:
+        return WorkFields("article", fields, dict.fromkeys(fields, ARXIV), frozenset(fields))
+    over = work_fields(version, whole=False)
+    laid = lay_over(fields, over.as_version())
+    origins = {name: PUBLISHED if name in over.fields else ARXIV for name in laid}
+    return WorkFields(over.type, laid, origins, frozenset(n for n in laid if n in fields and
+                                                         n not in over.fields))
 
 
 def arxiv_fields(meta: ArxivMetadata) -> dict[str, Value]:

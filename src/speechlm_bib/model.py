@@ -95,6 +95,9 @@ class Entry:
     cells: tuple[tuple[str, str], ...] = ()
     shown: tuple[tuple[str, str], ...] = ()
     label: str | None = None
+    published: str | None = None
+    """The maintainers' decision on the published version: ``KEEP_PREPRINT``, or the id of
+    a version (``doi:10...``, ``dblp:KEY``) to take; None lets sync decide."""
 
     def line_of(self, name: str) -> int:
         """The line of a top-level field in the entry's file (1 when unknown)."""
@@ -146,6 +149,105 @@ class ArxivMetadata:
     def year(self) -> int:
         """The year of the first version."""
         return int(self.published[:4])
+
+
+KEEP_PREPRINT = "false"
+"""An entry's ``published: false``: cite the preprint, never ask for a published version."""
+
+
+@dataclass(frozen=True, slots=True)
+class DblpRecord:
+    """A record's BibTeX from DBLP's ``rec/<key>.bib``: entry type and fields (BibTeX values)."""
+
+    key: str
+    type: str
+    fields: tuple[tuple[str, str], ...]
+    text: str = ""
+    """The BibTeX as DBLP gave it, kept as fetched."""
+
+    def get(self, name: str) -> str | None:
+        """The BibTeX value of a field, or None."""
+        return dict(self.fields).get(name)
+
+
+@dataclass(frozen=True, slots=True)
+class CrossrefWork:
+    """What Crossref holds for one DOI (text plain Unicode, tags and entities resolved)."""
+
+    doi: str
+    type: str
+    title: str
+    container_title: str | None
+    authors: tuple[str, ...]
+    """Names as "Given Family", or an organisation's name."""
+    families: tuple[str, ...]
+    """Each author's family name (an organisation's whole name)."""
+    year: int | None
+    volume: str | None = None
+    issue: str | None = None
+    page: str | None = None
+    publisher: str | None = None
+    arxiv_id: str | None = None
+    """The arXiv id of the preprint Crossref relates to the work, if any."""
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedVersion:
+    """A published version as the databases gave it: DBLP's record, Crossref's metadata.
+
+    ``id`` is ``dblp:KEY`` for a version found in DBLP, ``doi:DOI`` (lower case) for one
+    pinned by its DOI. Either part may be missing: a DBLP record without a DOI has no
+    Crossref metadata, a DOI pinned by hand no DBLP record.
+    """
+
+    id: str
+    record: DblpRecord | None = None
+    work: CrossrefWork | None = None
+
+
+CONFIRMED, CANDIDATES, NONE = "confirmed", "candidates", "none"
+
+
+@dataclass(frozen=True, slots=True)
+class ListedCandidate:
+    """A possible published version listed for the maintainers, with what keeps it out."""
+
+    version: str
+    """The version's id (``dblp:KEY``, ``doi:DOI``), as ``published:`` pins it."""
+    venue: str
+    year: int | None
+    title: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class VersionDecision:
+    """What sync decided about an arXiv work's published version."""
+
+    kind: str
+    """``CONFIRMED``, ``CANDIDATES`` (listed, none chosen) or ``NONE``."""
+    version: str | None = None
+    """The confirmed version's id."""
+    candidates: tuple[ListedCandidate, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedData:
+    """data/published.json: the decision for each arXiv work and the versions fetched."""
+
+    decisions: Mapping[str, VersionDecision] = field(default_factory=dict)
+    versions: Mapping[str, PublishedVersion] = field(default_factory=dict)
+
+    def version_of(self, entry: Entry) -> PublishedVersion | None:
+        """The published version an entry's work takes: pinned, else confirmed, else None."""
+        if entry.published == KEEP_PREPRINT:
+            return None
+        if entry.published is not None:
+            return self.versions.get(entry.published)
+        decision = self.decisions.get(entry.arxiv or "")
+        if decision is None or decision.version is None:
+            return None
+        return self.versions.get(decision.version)
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +314,7 @@ class Repository:
     keep: Mapping[str, int] = field(default_factory=dict)
     """Keys of records kept although no entry cites them, with their line in list.yaml."""
     problems: tuple[Problem, ...] = ()
+    published: PublishedData = field(default_factory=PublishedData)
     citation: str = "generated"
     """How the README's citation block shows the survey records: ``CITATION_STYLES``."""
 
@@ -242,8 +345,9 @@ CITATION_STYLES = (GENERATED, AS_WRITTEN)
 """The README's citation block: records as references.bib writes them (after a note saying
 so), or hand records as entries/records.bib writes them."""
 
-ARXIV, HAND = "arxiv", "hand"
-"""Where a record's field came from: fetched from arXiv, or written in entries/records.bib."""
+ARXIV, PUBLISHED, HAND = "arxiv", "published", "hand"
+"""Where a record's field came from: fetched from arXiv, taken from the published version
+DBLP and Crossref give, or written in entries/records.bib."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,9 +355,9 @@ class Record:
     """One work as references.bib holds it, and what it was made from.
 
     ``fields`` are BibTeX values after normalisation, in the order they are written;
-    ``origins`` says where each field came from (``ARXIV`` or ``HAND``) and ``plain`` keeps
-    the fetched fields as the plain text they were before encoding (``bibtex.latex.field_text``
-    reads a field as text either way). ``path`` and ``line``
+    ``origins`` says where each field came from (``ARXIV``, ``PUBLISHED`` or ``HAND``) and
+    ``plain`` keeps the fields that were plain text before encoding as that text
+    (``bibtex.latex.field_text`` reads a field as text either way). ``path`` and ``line``
     say where the record is written: its hand record, else the entry that links it.
     """
 
@@ -268,13 +372,18 @@ class Record:
     hand: HandRecord | None = None
     path: Path | None = None
     line: int = 1
+    version: PublishedVersion | None = None
+    """The published version the record takes its venue from (its whole record, off arXiv)."""
+    fetched: tuple[tuple[str, str], ...] = ()
+    """For a record with a hand record: the fetched fields the hand ones were laid over, as
+    plain text, and ``type`` with the fetched entry type."""
 
     def get(self, name: str) -> str | None:
         """The BibTeX value of a field, or None."""
         return dict(self.fields).get(name)
 
     def origin(self, name: str) -> str | None:
-        """Where a field came from: ``ARXIV``, ``HAND`` or None when the record lacks it."""
+        """Where a field came from: ``ARXIV``, ``PUBLISHED``, ``HAND``, or None if absent."""
         return dict(self.origins).get(name)
 
     @property

@@ -32,15 +32,24 @@ from typing import Literal, TypeVar
 from . import keys
 from .bibtex import latex
 from .ids import is_doi
-from .model import ArxivMetadata
-from .sources.crossref import CrossrefWork
-from .sources.dblp import DblpHit, DblpRecord, strip_homonym
+from .model import ArxivMetadata, CrossrefWork, DblpRecord
+from .sources.dblp import DblpHit, strip_homonym
 
 V = TypeVar("V")
 
 Kind = Literal["confirmed", "candidates", "none"]
 PREPRINT_VENUE = ("journal", "booktitle", "howpublished")
 """Fields of a preprint record that say where it appeared: replaced by the version's."""
+VENUE_FIELDS = {"article": "journal", "inproceedings": "booktitle", "incollection": "booktitle",
+                "phdthesis": "school", "mastersthesis": "school", "techreport": "institution",
+                "misc": "howpublished"}
+"""The field that names where a work of each entry type appeared."""
+CROSSREF_TYPES = {"journal-article": "article", "proceedings-article": "inproceedings",
+                  "book-chapter": "incollection", "book-part": "incollection",
+                  "book-section": "incollection", "book": "book", "monograph": "book",
+                  "edited-book": "book", "reference-book": "book", "dissertation": "phdthesis",
+                  "report": "techreport"}
+"""BibTeX entry types of Crossref's work types (anything else is @misc)."""
 _DASHES = re.compile(r"\s*(?:-+|\u2013|\u2014)\s*")
 _MATH = re.compile(r"\$[^$]+\$")
 _WORD = re.compile(r"[^\W_]+")
@@ -83,6 +92,11 @@ class Candidate:
     def identity(self) -> str:
         """What two listings of the same version share: its DOI, else its key."""
         return (self.doi or self.key).lower()
+
+    @property
+    def version_id(self) -> str:
+        """The id a version is stored and pinned under: ``dblp:KEY`` or ``doi:DOI``."""
+        return f"dblp:{self.key}" if self.source == "dblp" else f"doi:{self.key.lower()}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,24 +273,40 @@ def search_query(title: str) -> str:
 # --------------------------------------------------------------------------- fields
 
 
-def to_fields(record: DblpRecord, work: CrossrefWork | None = None) -> VersionFields:
-    """The fields of a confirmed version: DBLP's record, the publisher's metadata over it."""
-    venue = "journal" if record.type == "article" else "booktitle"
-    values = {name: _text(record.get(name)) for name in
-              (venue, "year", "pages", "volume", "number", "publisher", "doi")}
-    values["doi"] = _doi(record)
+def to_fields(record: DblpRecord | None, work: CrossrefWork | None = None) -> VersionFields:
+    """The fields of a confirmed version: DBLP's record, the publisher's metadata over it.
+
+    Without a DBLP record (a version pinned by its DOI) Crossref's metadata is all there is.
+    """
+    entry_type = record.type if record is not None else crossref_type(work)
+    venue = VENUE_FIELDS.get(entry_type, "")
+    values: dict[str, str | None] = {}
+    if record is not None:
+        values = {name: _text(record.get(name)) for name in
+                  (venue, "year", "pages", "volume", "number", "publisher", "doi") if name}
+        values["doi"] = _doi(record)
     if work is not None:
         values.update(_crossref_values(venue, work))
-    if not is_doi(values["doi"] or ""):
+        values.setdefault("year", str(work.year) if work.year else None)
+    if not is_doi(values.get("doi") or ""):
         values["doi"] = None  # a malformed DOI from a database is left out, not copied
-    return VersionFields(record.type, tuple(_bibtex(n, v) for n, v in values.items() if v))
+    return VersionFields(entry_type, tuple(_bibtex(n, v) for n, v in values.items() if v))
+
+
+def crossref_type(work: CrossrefWork | None) -> str:
+    """The BibTeX entry type of a Crossref work.
+
+    >>> crossref_type(None)
+    'misc'
+    """
+    return CROSSREF_TYPES.get(work.type, "misc") if work is not None else "misc"
 
 
 def _crossref_values(venue: str, work: CrossrefWork) -> dict[str, str | None]:
     """The values Crossref has for a version: what it has wins over DBLP's."""
     found = {venue: work.container_title, "pages": work.page, "volume": work.volume,
              "number": work.issue, "publisher": work.publisher, "doi": work.doi}
-    return {name: value for name, value in found.items() if value}
+    return {name: value for name, value in found.items() if value and name}
 
 
 def _doi(record: DblpRecord) -> str | None:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from .model import ArxivMetadata, Library, Repository
 from .sources.arxiv import FetchResult, is_withdrawn
 from .store.plan import pin_key
+from .versionsync import PublishedOutcome
 
 ADDED, CHANGED, UNCHANGED, UNKNOWN, FAILED = "added", "changed", "unchanged", "unknown", "failed"
 WITHDRAWN_NOTE = "arXiv says it was withdrawn"
+LISTED_BEFORE = ("arXiv answered without it, though it listed it before (its outage mode); "
+                 "what was stored is kept")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +44,11 @@ def ids_to_fetch(repo: Repository, only: Collection[str] = (), refresh: bool = F
 
 def merge(stored: Mapping[str, ArxivMetadata], result: FetchResult,
           asked: list[str]) -> tuple[dict[str, ArxivMetadata], list[Change]]:
-    """The new store and the change of every asked id; failures keep what was stored."""
+    """The new store and the change of every asked id; failures keep what was stored.
+
+    An id arXiv answers without although its metadata is stored is a failure, not an
+    unknown id: arXiv does not forget papers, but it answers empty in its outage mode.
+    """
     store = dict(stored)
     changes = []
     for arxiv_id in asked:
@@ -51,6 +58,8 @@ def merge(stored: Mapping[str, ArxivMetadata], result: FetchResult,
             store[arxiv_id] = new
         elif arxiv_id in result.failed:
             changes.append(Change(arxiv_id, FAILED, (result.failed[arxiv_id],)))
+        elif arxiv_id in stored:
+            changes.append(Change(arxiv_id, FAILED, (LISTED_BEFORE,)))
         else:
             changes.append(Change(arxiv_id, UNKNOWN, ("arXiv does not know this id",)))
     return store, changes
@@ -77,25 +86,6 @@ def _field_change(name: str, old: object, new: object) -> str:
     return f"{name}: {old!r} -> {new!r}"
 
 
-def render_summary(changes: list[Change], skipped: int) -> str:
-    """The summary sync prints: counts, then one line per field changed and per problem."""
-    counts = {kind: sum(c.kind == kind for c in changes)
-              for kind in (ADDED, CHANGED, UNCHANGED, UNKNOWN, FAILED)}
-    lines = [
-        f"{counts[ADDED]} added, {counts[CHANGED]} changed, {counts[UNCHANGED]} unchanged, "
-        f"{skipped} already stored (not fetched), {counts[UNKNOWN]} unknown to arXiv, "
-        f"{counts[FAILED]} failed"
-    ]
-    for change in changes:
-        if change.kind != UNCHANGED or change.details:
-            lines.extend(f"  {change.kind} {change.arxiv_id}: {detail}"
-                         for detail in change.details or ("new",))
-    withdrawn = withdrawn_ids(changes)
-    if withdrawn:
-        lines.append(f"withdrawn on arXiv (still listed; check them): {', '.join(withdrawn)}")
-    return "\n".join(lines)
-
-
 def withdrawn_ids(changes: list[Change]) -> list[str]:
     """The ids whose fetched metadata says the work was withdrawn."""
     return [c.arxiv_id for c in changes if WITHDRAWN_NOTE in c.details]
@@ -114,32 +104,39 @@ def pinned_entries(keys: Mapping[Path, str], texts: Mapping[Path, str]) -> dict[
 
 @dataclass(frozen=True, slots=True)
 class SyncOutcome:
-    """The summary of a sync and whether some ids could not be fetched."""
+    """What a sync did: each arXiv id's change, the published versions, the files written."""
 
-    summary: str
-    partial: bool
-    requests: int
-    failed: tuple[str, ...] = ()
-    """The ids that could not be fetched (their stored metadata, if any, is kept)."""
-    withdrawn: tuple[str, ...] = ()
-    """The ids arXiv says were withdrawn."""
-    reasons: tuple[str, ...] = ()
-    """Why the failed ids failed, each reason once."""
+    changes: tuple[Change, ...] = ()
+    skipped: int = 0
+    """Ids left alone because their metadata is stored."""
+    requests: int = 0
+    """Requests sent to arXiv."""
+    endpoint: str = ""
+    """The arXiv API asked."""
+    published: PublishedOutcome = field(default_factory=PublishedOutcome)
+    written: tuple[Path, ...] = ()
+
+    def count(self, kind: str) -> int:
+        """How many arXiv ids had a change of this kind."""
+        return sum(change.kind == kind for change in self.changes)
 
     @property
-    def failure(self) -> str:
-        """One line naming what failed, for stderr; empty when nothing did."""
-        if not self.failed:
-            return ""
-        shown = ", ".join(self.failed[:10]) + (", ..." if len(self.failed) > 10 else "")
-        return (f"sync incomplete: {len(self.failed)} arXiv ids could not be fetched "
-                f"({'; '.join(self.reasons)}): {shown}; what was stored for them is kept; "
-                "run sync again")
+    def failed(self) -> tuple[str, ...]:
+        """The ids that could not be fetched (their stored metadata, if any, is kept)."""
+        return tuple(c.arxiv_id for c in self.changes if c.kind == FAILED)
 
+    @property
+    def withdrawn(self) -> tuple[str, ...]:
+        """The ids arXiv says were withdrawn."""
+        return tuple(withdrawn_ids(list(self.changes)))
 
-def outcome(changes: list[Change], skipped: int, requests: int) -> SyncOutcome:
-    """What a sync reports, from the change of every id it asked for."""
-    failed = [c for c in changes if c.kind == FAILED]
-    return SyncOutcome(render_summary(changes, skipped), bool(failed), requests,
-                       tuple(c.arxiv_id for c in failed), tuple(withdrawn_ids(changes)),
-                       tuple(dict.fromkeys(c.details[0] for c in failed)))
+    @property
+    def partial(self) -> bool:
+        """Whether something could not be fetched or looked up."""
+        return bool(self.failed or self.published.failed)
+
+    @property
+    def found_anything(self) -> bool:
+        """Whether arXiv or a published-version lookup gave anything at all."""
+        fetched = any(c.kind not in {FAILED, UNKNOWN} for c in self.changes)
+        return fetched or len(self.published.failed) < len(self.published.changes)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..model import Finding, Library
 from ..tex.scan import CitedKeys
-from . import cells, duplicates, fields, identity, keys, rows
+from . import cells, duplicates, fields, identity, keys, published, rows
 from .acknowledge import apply_acknowledgements
 from .common import finding
 from .papers import check_citations
@@ -22,8 +22,11 @@ SEVERITIES = ("error", "warning", "info")
 CODES: dict[str, str] = {
     "invalid-entry": "an entry file that cannot be read (YAML, unknown or mistyped fields)",
     "unlinked-entry": "an entry that cites no record (no key with a record, no arXiv id)",
-    "missing-metadata": "an entry's arXiv id has no stored metadata (run sync)",
+    "missing-metadata": "an entry's arXiv id, or the version its 'published' pins, has no "
+                        "stored metadata (run sync)",
     "unused-record": "a hand record no entry cites and list.yaml neither keeps nor names as survey",
+    "repeated-record": "a hand record whose type and every field repeat what is fetched "
+                       "(delete it)",
     "unknown-key": "a survey key of list.yaml or a 'keep' key names no record",
     "invalid-key": "a key BibTeX or biblatex cannot read",
     "duplicate-key": "two keys that differ only in case (BibTeX takes them for one)",
@@ -74,6 +77,7 @@ def repository_checks() -> list[Check]:
         fields.check_typesetting,
         rows.check_rows, rows.check_links, rows.check_shared_links, rows.check_empty_rows,
         cells.check_cells, identity.check_borrowed_links, identity.check_borrowed_names,
+        published.check_pinned_versions, published.check_repeated_records,
     ]
 
 

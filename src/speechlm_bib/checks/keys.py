@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..bibtex.latex import field_text
 from ..keys import is_valid_key, make_key
 from ..link import scheme_key
-from ..model import Finding, Library, Record, Row
+from ..model import KEEP_PREPRINT, Finding, Library, Record, Row
 from .common import finding, written
 
 
@@ -34,6 +34,11 @@ def _row_link(library: Library, row: Row) -> Finding | None:
         return finding(
             library, "error", "missing-metadata", entry.path, entry.line_of("arxiv"), key,
             f"no stored metadata for arXiv {entry.arxiv}; run `speechlm-bib sync`", entry.arxiv)
+    if entry.published is not None and entry.published != KEEP_PREPRINT:
+        return finding(
+            library, "error", "missing-metadata", entry.path, entry.line_of("published"), key,
+            f"no stored published version {entry.published}; run `speechlm-bib sync`",
+            entry.published)
     if key is None:
         return finding(library, "error", "unlinked-entry", entry.path, 1, None,
                        "the entry has neither a key nor an arXiv id: it cites nothing")

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -23,6 +23,10 @@ from ..errors import RepositoryError, SpeechlmBibError
 from ..sources.arxiv import FetchSettings
 from ..store import ENTRIES, LIST_FILE, find_root
 from ..store.files import LOCK_WAIT
+
+if TYPE_CHECKING:
+    from ..services.lookup import ScholarlySettings
+    from ..services.sync import SyncSettings
 
 F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -59,6 +63,23 @@ class Settings:
     def arxiv(self) -> FetchSettings:
         """How to reach arXiv: $SPEECHLM_BIB_ARXIV_API, _DELAY, _TIMEOUT, _RETRIES, _BATCH."""
         return FetchSettings.from_environment(os.environ)
+
+    @property
+    def scholarly(self) -> ScholarlySettings:
+        """How to reach DBLP and Crossref: $SPEECHLM_BIB_DBLP_*, _CROSSREF_*, _MAILTO."""
+        # Loaded with the commands that ask these services, not for --help.
+        from ..services.lookup import ScholarlySettings
+        from ..sources import crossref, dblp
+
+        return ScholarlySettings(dblp.settings_from_environment(os.environ),
+                                 crossref.settings_from_environment(os.environ))
+
+    @property
+    def sources(self) -> SyncSettings:
+        """How to reach arXiv, DBLP and Crossref."""
+        from ..services.sync import SyncSettings  # as scholarly
+
+        return SyncSettings(self.arxiv, self.scholarly)
 
 
 @contextlib.contextmanager

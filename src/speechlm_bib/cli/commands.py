@@ -39,7 +39,7 @@ def import_command(settings: Settings, markdown: Path, dry_run: bool, output: st
     click.echo(IMPORT_RENDERERS[output](report), nl=False)
 
 
-@command(example="speechlm-bib add 2410.00037 --section models --name Moshi")
+@command(example="speechlm-bib add doi:10.1109/ICASSP.2015.7178964 --section datasets")
 @click.argument("id_or_url", metavar="ID_OR_URL")
 @click.option("--section", required=True, metavar="SECTION",
               help="The section (folder under entries/) to add to.")
@@ -51,43 +51,61 @@ def import_command(settings: Settings, markdown: Path, dry_run: bool, output: st
 @click.option("--after", metavar="KEY", help="Put the row after the row citing KEY.")
 def add(settings: Settings, id_or_url: str, section: str, name: str | None,
         position: str | None, after: str | None) -> None:
-    """Add an entry for an arXiv paper.
+    """Add an entry for a paper, fetching its record.
 
-    The paper is given by its id or URL; its metadata is fetched unless it is stored
-    already. Without --first, --last or --after the row goes where the section's order
-    puts a new paper: first in a list kept newest first, else last.
+    ID_OR_URL is an arXiv id or URL, a DOI (bare, doi:..., or a doi.org URL), an ACL
+    Anthology id or URL, or a DBLP key (dblp:...) or record URL. An arXiv paper's metadata
+    is fetched unless it is stored already (its published version is looked up by the next
+    sync); a DOI comes from Crossref and a DBLP key from DBLP, and the entry pins that
+    version and links the arXiv preprint a database names. Without --first, --last or
+    --after the row goes where the section's order puts a new paper: first in a list kept
+    newest first, else last.
     """
     from ..placement import Placement
-    from ..services import run_add  # the core loads when a command runs, not for --help
+    from ..services.add import run_add  # the core loads when a command runs, not for --help
 
     placement = Placement(position, after)
-    path, key = run_add(settings.find_root(), id_or_url, section, name, settings.arxiv,
+    path, key = run_add(settings.find_root(), id_or_url, section, name, settings.sources,
                         settings.lock_wait, placement)
     click.echo(f"added {path} as {key}")
 
 
 @command(example="speechlm-bib sync --only defossez2024moshi")
-@click.option("--refresh", is_flag=True, help="Fetch again what is stored already.")
+@click.option("--refresh", is_flag=True,
+              help="Fetch again what is stored already, and ask again about the published "
+                   "version of works that have none confirmed.")
+@click.option("--arxiv-only", is_flag=True,
+              help="Fetch arXiv metadata only; look up no published versions.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--only", "only", multiple=True, metavar="KEY",
               help="Sync only the entries with this key or arXiv id (repeatable).")
-def sync(settings: Settings, refresh: bool, dry_run: bool, only: tuple[str, ...]) -> None:
-    """Fetch arXiv metadata, store it and build.
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="How to report what was done (json names every id).")
+@click.pass_context
+def sync(ctx: click.Context, settings: Settings, refresh: bool, arxiv_only: bool,
+         dry_run: bool, only: tuple[str, ...], output: str) -> None:
+    """Fetch arXiv metadata and published versions.
 
-    Only ids without stored metadata are fetched (all of them with --refresh); new keys
-    are pinned in their entries and the generated files rebuilt.
+    Only ids without stored metadata are fetched (all of them with --refresh); works without
+    a stored decision on their published version are looked up in DBLP and Crossref. What
+    is fetched is stored, new keys are pinned in their entries and the generated files are
+    rebuilt.
     """
-    from ..services import run_sync  # the core loads when a command runs, not for --help
+    from ..render.syncreport import render_sync_json, render_sync_text, sync_failures
+    from ..services.sync import SyncOptions, run_sync  # the core loads when a command runs
 
-    outcome = run_sync(settings.find_root(), settings.arxiv, refresh=refresh, dry_run=dry_run,
-                       only=only, progress=progress_bar if sys.stderr.isatty() else None,
-                       lock_wait=settings.lock_wait)
-    click.echo(outcome.summary)
+    verbose = bool(ctx.meta.get("speechlm_bib.verbose"))
+    options = SyncOptions(refresh, dry_run, only, published=not arxiv_only)
+    outcome = run_sync(settings.find_root(), settings.sources, options,
+                       progress_bar if sys.stderr.isatty() else None, settings.lock_wait)
+    click.echo(render_sync_json(outcome) if output == "json"
+               else render_sync_text(outcome, verbose), nl=output != "json")
     if outcome.withdrawn:
         click.echo(f"speechlm-bib: warning: withdrawn on arXiv: {', '.join(outcome.withdrawn)}",
                    err=True)
+    for line in sync_failures(outcome, verbose):
+        click.echo(f"speechlm-bib: {line}", err=True)
     if outcome.partial:
-        click.echo(f"speechlm-bib: {outcome.failure}", err=True)
         raise click.exceptions.Exit(1)
 
 

@@ -79,7 +79,7 @@ def _add(settings: Settings, arxiv_id: str, section: str, name: str | None) -> N
     from ..services.discover import run_discover_add  # loaded when the command runs
 
     path, key = run_discover_add(settings.find_root(), arxiv_id, section, name,
-                                 settings.arxiv, settings.lock_wait)
+                                 settings.sources, settings.lock_wait)
     click.echo(f"added {path} as {key}")
 
 

@@ -7,14 +7,15 @@ Settings come in as arguments; nothing here reads the environment or prints.
 
 from __future__ import annotations
 
-from .common import ProgressBar, generated_files, load_library, scan_papers, write_output
-from .fetch import run_add, run_sync
+from .add import run_add
+from .common import generated_files, load_library, scan_papers, write_output
 from .rename import RenameResult, run_rename
 from .repository import run_build, run_check, run_cite, run_export, run_import, run_latex_table
 from .site import run_site
+from .sync import run_sync
 
 __all__ = [
-    "ProgressBar", "RenameResult", "generated_files", "load_library", "run_add", "run_build",
+    "RenameResult", "generated_files", "load_library", "run_add", "run_build",
     "run_check", "run_cite", "run_export", "run_import", "run_latex_table", "run_rename",
     "run_site", "run_sync", "scan_papers", "write_output",
 ]

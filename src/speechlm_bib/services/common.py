@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
-from contextlib import AbstractContextManager
+from collections.abc import Collection
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import InputError
@@ -13,13 +13,11 @@ from ..render.citation import render_cff
 from ..render.readme import render_readme
 from ..render.references import render_references
 from ..store import ARXIV_STORE, BIB_FILE, CFF_FILE, ENTRIES, README_FILE
+from ..store.entries import parse_entry
 from ..store.files import read_text, write_if_changed
 from ..store.repository import load_repository
 from ..tex.files import scan_paths
 from ..tex.scan import CitedKeys
-
-ProgressBar = Callable[[str, int], AbstractContextManager[Callable[[int], None]]]
-"""Draws a progress bar: given a label and a length, a context giving the advance function."""
 
 
 def load_library(root: Path, *, complete: bool = True) -> Library:
@@ -54,6 +52,16 @@ def generated_files(library: Library) -> dict[Path, str]:
 def stale_files(files: dict[Path, str]) -> list[Path]:
     """The files whose content on disk differs from what build would write."""
     return [path for path, text in files.items() if read_text(path) != text]
+
+
+def with_entry(repo: Repository, path: Path, text: str) -> Repository:
+    """The repository with one more entry file, in the place loading would give it."""
+    section = next(s for s in repo.sections if s.id == path.parent.name)
+    entry = parse_entry(text, path, section)
+    order = [s.id for s in repo.sections]
+    entries = sorted((*repo.entries, entry),
+                     key=lambda e: (order.index(e.section), e.path.name))
+    return replace(repo, entries=tuple(entries))
 
 
 PAPER_SUFFIXES = (".tex", ".ltx", ".aux")

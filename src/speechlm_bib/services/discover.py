@@ -34,7 +34,8 @@ from ..store.discovery import (
 from ..store.entries import load_list_config
 from ..store.files import LOCK_WAIT, repository_lock, write_if_changed
 from ..store.repository import load_repository
-from .fetch import run_add
+from .add import run_add
+from .sync import SyncSettings
 
 DEFAULT_LOOKBACK = timedelta(days=7)
 """How far back the first discovery looks when no date is given."""
@@ -133,6 +134,6 @@ def _rejection_line(arxiv_id: str, record: DiscoveryRecord, reason: str | None) 
 
 
 def run_discover_add(root: Path, arxiv_id: str, section: str, name: str | None,
-                     arxiv: FetchSettings, lock_wait: float = LOCK_WAIT) -> tuple[Path, str]:
+                     settings: SyncSettings, lock_wait: float = LOCK_WAIT) -> tuple[Path, str]:
     """Add a discovered paper to a section, as ``add`` does; its entry file and key."""
-    return run_add(root, arxiv_id, section, name, arxiv, lock_wait, Placement())
+    return run_add(root, arxiv_id, section, name, settings, lock_wait, Placement())

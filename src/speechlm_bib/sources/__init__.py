@@ -14,7 +14,9 @@ Members: ``arxiv`` (the arXiv API), ``dblp`` (DBLP's publication search and reco
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
@@ -27,6 +29,18 @@ V_co = TypeVar("V_co", covariant=True)
 
 Progress = Callable[[int], None]
 """Called with the number of ids or queries just settled (found, unknown or failed)."""
+ProgressBar = Callable[[str, int], AbstractContextManager[Progress]]
+"""Draws a progress bar: given a label and a length, a context giving the advance function."""
+
+
+@contextlib.contextmanager
+def progress_of(bar: ProgressBar | None, label: str, length: int) -> Iterator[Progress | None]:
+    """The advance function of a bar drawn for this step, or None when there is no bar."""
+    if bar is None or length == 0:
+        yield None
+        return
+    with bar(label, length) as advance:
+        yield advance
 
 
 @dataclass(frozen=True, slots=True)

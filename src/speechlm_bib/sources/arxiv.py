@@ -4,6 +4,12 @@ Requests are batched (up to 100 ids each), spaced by the delay arXiv asks for, t
 and are retried with exponential backoff on HTTP 429 and 5xx answers (never on 400 or 404),
 dropped connections, cut-off pages, HTML pages in place of the feed and arXiv's spurious
 empty pages, honouring Retry-After. What could not be fetched is reported, never guessed.
+
+An empty answer cannot tell unknown ids from arXiv's outage mode, in which it answers every
+request with an empty feed: an id is unknown only when arXiv answered with other ids of its
+batch but not with it. A batch that stays empty is looked into half by half, and after
+`EMPTY_PROBES` more empty answers in a row nothing more is asked: its ids, and those of the
+batches after it, fail.
 """
 
 from __future__ import annotations
@@ -25,7 +31,10 @@ logger = logging.getLogger(__name__)
 DEFAULT_API = "https://export.arxiv.org/api/query"
 BATCH_SIZE = 100
 _RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+EMPTY_PROBES = 3
+"""Empty answers in a row, after a batch's own tries, before arXiv is asked nothing more."""
 _EMPTY = "arXiv returned an empty page"
+_NOTHING = "arXiv answered with no entry for it (an unknown id, or arXiv's outage mode)"
 _UNREADABLE = "arXiv returned a cut-off or unreadable page"
 _HTML = "arXiv answered with an HTML page, not a feed: a proxy or an error page is in the way"
 _WITHDRAWN = re.compile(r"\bwithdrawn\b", re.IGNORECASE)
@@ -87,7 +96,10 @@ def fetch_metadata(
     source = Source(settings)
     result = FetchResult()
     for batch in batches(ids, settings.batch_size):
-        source.fetch_batch(batch, result)
+        if source.given_up:
+            result.failed.update(dict.fromkeys(batch, source.given_up))
+        else:
+            source.fetch_batch(batch, result)
         if progress is not None:
             progress(len(batch))
     result.requests = source.requests
@@ -102,6 +114,9 @@ class Source:
 
         self.settings = settings
         self.requests = 0
+        self.empty_in_a_row = 0
+        self.given_up = ""
+        """Why nothing more is asked, once arXiv gave too many empty answers in a row."""
         self.responses: list[Any] = []
         self.client = arxiv.Client(page_size=BATCH_SIZE, delay_seconds=settings.delay,
                                    num_retries=0)
@@ -148,7 +163,7 @@ class Source:
         if reason != _EMPTY:
             result.failed.update({arxiv_id: reason for arxiv_id in batch})
         elif len(batch) == 1:
-            result.unknown.extend(batch)
+            result.failed.update(dict.fromkeys(batch, _NOTHING))
         else:
             self._bisect(batch, result)
 
@@ -156,15 +171,33 @@ class Source:
         """Ask for each half once, down to single ids.
 
         arXiv answers an empty page both when it knows none of the ids and, spuriously,
-        when it is overloaded; only a lone id can tell the two apart.
+        when it is overloaded or in its outage mode. A half that is answered tells which of
+        its ids arXiv does not know; after too many empty answers in a row nothing more is
+        asked.
         """
         middle = len(batch) // 2
         for half in (batch[:middle], batch[middle:]):
+            if self._out_of_probes():
+                result.failed.update(dict.fromkeys(half, self.given_up))
+                continue
             error = self._try(half, result)
             if error is not None:
                 self._give_up(half, error[0], result)
 
+    def _out_of_probes(self) -> bool:
+        """Whether arXiv gave more empty answers in a row than a batch's tries and the probes."""
+        if self.empty_in_a_row >= self.settings.retries + 1 + EMPTY_PROBES:
+            self.given_up = (f"arXiv gave {self.empty_in_a_row} empty answers in a row (its "
+                             "outage mode); not asked further")
+        return bool(self.given_up)
+
     def _try(self, batch: list[str], result: FetchResult) -> tuple[str, bool] | None:
+        error = self._ask(batch, result)
+        empty = error is not None and error[0] == _EMPTY
+        self.empty_in_a_row = self.empty_in_a_row + 1 if empty else 0
+        return error
+
+    def _ask(self, batch: list[str], result: FetchResult) -> tuple[str, bool] | None:
         import arxiv  # as in __init__
 
         search = arxiv.Search(id_list=batch, max_results=len(batch))
@@ -225,7 +258,11 @@ class Source:
         retry_after = _retry_after(self.last_response)
         if retry_after is not None:
             seconds = min(max(seconds, retry_after), self.settings.max_wait)
-        logger.info("arXiv: %s; retrying in %.1f s", reason, seconds)
+        # A wait of a second or more is a warning, so that it is not silent: the CLI shows
+        # warnings without -v.
+        logger.log(logging.WARNING if seconds >= 1 else logging.INFO,
+                   "arXiv (%s): %s; retrying in %.0f s (retry %d of %d)",
+                   self.settings.api, reason, seconds, attempt + 1, self.settings.retries)
         time.sleep(seconds)
 
 

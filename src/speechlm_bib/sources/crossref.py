@@ -26,10 +26,11 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import quote
 
+from ..ids import parse_arxiv_id
+from ..model import CrossrefWork as CrossrefWork
 from . import Progress, Result
 from .http import Client, HttpSettings, Reply, ServiceFault, fetch_each
 
@@ -38,26 +39,8 @@ DEFAULT_DELAY = 1.0
 ROWS = 5
 NOT_FOUND = "Resource not found."
 _TAG = re.compile(r"<[^>]+>")
+_ARXIV_DOI = re.compile(r"10\.48550/arxiv\.(?P<id>.+)", re.IGNORECASE)
 T = TypeVar("T")
-
-
-@dataclass(frozen=True, slots=True)
-class CrossrefWork:
-    """What Crossref holds for one DOI (text plain Unicode, tags and entities resolved)."""
-
-    doi: str
-    type: str
-    title: str
-    container_title: str | None
-    authors: tuple[str, ...]
-    """Names as "Given Family", or an organisation's name."""
-    families: tuple[str, ...]
-    """Each author's family name (an organisation's whole name)."""
-    year: int | None
-    volume: str | None = None
-    issue: str | None = None
-    page: str | None = None
-    publisher: str | None = None
 
 
 def settings_from_environment(env: Mapping[str, str]) -> HttpSettings:
@@ -135,7 +118,28 @@ def parse_work(message: Mapping[str, Any]) -> CrossrefWork:
         issue=_text(message.get("issue")),
         page=_text(message.get("page")),
         publisher=_text(message.get("publisher")),
+        arxiv_id=preprint_arxiv_id(message.get("relation")),
     )
+
+
+def preprint_arxiv_id(relation: Any) -> str | None:
+    """The arXiv id of the preprint a ``relation`` names (``has-preprint``, an arXiv DOI).
+
+    >>> preprint_arxiv_id({"has-preprint": [{"id-type": "doi", "id": "10.48550/arXiv.2410.03751"}]})
+    '2410.03751'
+    >>> preprint_arxiv_id({"is-preprint-of": [{"id-type": "doi", "id": "10.1/x"}]}) is None
+    True
+    """
+    links = relation.get("has-preprint", []) if isinstance(relation, dict) else []
+    for link in links if isinstance(links, list) else []:
+        text = str(link.get("id", "")) if isinstance(link, dict) else ""
+        match = _ARXIV_DOI.fullmatch(text.removeprefix("https://doi.org/"))
+        if match:
+            try:
+                return parse_arxiv_id(match["id"]).id
+            except ValueError:
+                continue
+    return None
 
 
 def issued_year(issued: Any) -> int | None:

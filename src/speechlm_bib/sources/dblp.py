@@ -30,6 +30,7 @@ from urllib.parse import quote
 from ..bibtex.handrecords import parse_hand_records
 from ..errors import InputError
 from ..ids import arxiv_id_of_url
+from ..model import DblpRecord as DblpRecord
 from . import Progress, Result
 from .http import Client, HttpSettings, Reply, ServiceFault, fetch_each
 
@@ -63,19 +64,6 @@ class DblpHit:
     """A CoRR (or other informal) record: a preprint, not a published version."""
     arxiv_id: str | None = None
     """The arXiv id the record names (its CoRR volume, arXiv DOI or an arxiv.org link)."""
-
-
-@dataclass(frozen=True, slots=True)
-class DblpRecord:
-    """A record's BibTeX from ``rec/<key>.bib``: entry type and fields (BibTeX values)."""
-
-    key: str
-    type: str
-    fields: tuple[tuple[str, str], ...]
-
-    def get(self, name: str) -> str | None:
-        """The BibTeX value of a field, or None."""
-        return dict(self.fields).get(name)
 
 
 def settings_from_environment(env: Mapping[str, str]) -> HttpSettings:
@@ -172,7 +160,7 @@ def parse_record(text: str) -> DblpRecord:
         raise ValueError(f"{len(records)} records instead of one")
     record = next(iter(records.values()))
     key = record.key.removeprefix("DBLP:")
-    return DblpRecord(key, record.type, record.fields)
+    return DblpRecord(key, record.type, record.fields, text)
 
 
 def as_list(value: Any) -> list[Any]:

@@ -252,7 +252,10 @@ class Client:
                 raise ServiceFault(f"{fault.reason}, asked to wait {fault.wait:.0f} s "
                                    f"(more than {self.settings.max_wait:g} s)", retry=False)
             seconds = max(seconds, fault.wait)
-        logger.info("%s: %s; retrying in %.1f s", self.settings.api, fault.reason, seconds)
+        # A wait of a second or more is a warning, so that it is not silent (see arxiv.py).
+        logger.log(logging.WARNING if seconds >= 1 else logging.INFO,
+                   "%s: %s; retrying in %.0f s (retry %d of %d)", self.settings.api,
+                   fault.reason, seconds, attempt + 1, self.settings.retries)
         time.sleep(seconds)
 
     def close(self) -> None:

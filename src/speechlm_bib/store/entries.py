@@ -15,7 +15,16 @@ from typing import TYPE_CHECKING, Any
 from ..errors import EntryError, InputError
 from ..ids import is_web_url, parse_arxiv_id
 from ..keys import is_valid_key
-from ..model import CITATION_STYLES, GENERATED, Acknowledgement, Column, Entry, Section
+from ..model import (
+    CITATION_STYLES,
+    GENERATED,
+    KEEP_PREPRINT,
+    Acknowledgement,
+    Column,
+    Entry,
+    Section,
+)
+from ..refs import parse_pin
 from . import ENTRIES, LIST_FILE, RECORDS_FILE, TERMS_FILE
 from .fields import check_mapping, parse_mapping, text_field
 from .markdownfields import markdown_fields
@@ -25,7 +34,7 @@ if TYPE_CHECKING:
     from .discovery import DiscoverSettings
 
 _ENTRY_FIELDS = {"name", "title", "url", "arxiv", "key", "columns", "acknowledge", "date",
-                 "venue", "label", "links", "cells", "added"}
+                 "venue", "label", "links", "cells", "added", "published"}
 _MARKDOWN_ONLY = ("date", "venue", "label", "links", "cells")
 _LIST_FIELDS = {"sections", "survey", "keep", "markdown", "key_column", "citation", "discover"}
 _SECTION_FIELDS = {"id", "heading", "columns", "level", "group", "intro"}
@@ -241,6 +250,7 @@ def parse_entry(text: str, path: Path, section: Section) -> Entry:
         acknowledge=_acknowledgements(fields.get("acknowledge"), path),
         lines=tuple((name, node.line) for name, node in fields.items()),
         added=_added(fields, path),
+        published=_published(fields, path),
         **_values(fields, section, path),
     )
     if not fields:
@@ -285,6 +295,19 @@ def _arxiv(fields: dict[str, Node], path: Path) -> str | None:
         raise EntryError("bad-arxiv-id", "'arxiv' takes the bare id, without version or URL: "
                          f"'{arxiv_id.id}'", path, node.line, node.column)
     return arxiv_id.id
+
+
+def _published(fields: dict[str, Node], path: Path) -> str | None:
+    """The decision on the published version: keep the preprint, or a pinned version's id."""
+    node = fields.get("published")
+    if node is None:
+        return None
+    if node.value is False:
+        return KEEP_PREPRINT
+    try:
+        return parse_pin(str(node.raw or "") if not isinstance(node.value, bool) else "true")
+    except ValueError as error:
+        raise EntryError("invalid-entry", str(error), path, node.line, node.column) from None
 
 
 def _key(fields: dict[str, Node], path: Path) -> str | None:

@@ -15,8 +15,8 @@ import yaml
 
 from ..model import Column, Section
 
-ENTRY_ORDER = ("key", "name", "title", "date", "venue", "url", "label", "arxiv", "links",
-               "columns", "cells", "acknowledge", "added")
+ENTRY_ORDER = ("key", "name", "title", "date", "venue", "url", "label", "arxiv", "published",
+               "links", "columns", "cells", "acknowledge", "added")
 _POSITION = re.compile(r"(\d+)-")
 
 

@@ -10,11 +10,12 @@ from ..model import Entry, HandRecord, Problem, Repository, Section
 from . import ENTRIES, RECORDS_FILE, TERMS_FILE
 from .arxivdata import load_arxiv_store
 from .entries import check_section_folders, entry_paths, load_entry, load_list_config
+from .publisheddata import load_published_store
 from .yamlfile import read_source
 
 
 def load_repository(root: Path) -> Repository:
-    """Read entries, sections, hand records, terms and stored arXiv metadata of a repository.
+    """Read entries, sections, hand records, terms and the stored metadata of a repository.
 
     An entry file that cannot be read is left out and kept as a problem, as is a malformed
     identifier of a hand record; anything else that cannot be read raises ``InputError``.
@@ -34,6 +35,7 @@ def load_repository(root: Path) -> Repository:
         citation=config.citation,
         keep=config.keep,
         problems=problems + record_problems(hand.values(), root / ENTRIES / RECORDS_FILE),
+        published=load_published_store(root),
     )
 
 

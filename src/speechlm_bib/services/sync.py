@@ -1,0 +1,160 @@
+"""The sync command: arXiv metadata, then the published versions, then one plan written.
+
+Load the repository; fetch the arXiv metadata that is missing (or all of it, with refresh);
+look up in DBLP and Crossref the published version of every work without a stored decision
+(with refresh, also of those whose decision confirmed none) and fetch the versions entries
+pin; then write one plan: data/arxiv.json, data/published.json, the keys pinned in entries
+and the generated files. A sync that fetched nothing at all writes nothing; an unchanged
+sync sends no request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..errors import InputError
+from ..link import assign_keys, link
+from ..model import Repository
+from ..sources import ProgressBar, progress_of
+from ..sources.arxiv import FetchResult, FetchSettings, fetch_metadata
+from ..store import ARXIV_STORE, ENTRIES, PUBLISHED_STORE
+from ..store.arxivdata import render_arxiv_store
+from ..store.files import LOCK_WAIT, repository_lock
+from ..store.plan import Plan, apply_plan
+from ..store.publisheddata import render_published_store
+from ..store.repository import load_repository
+from ..store.yamlfile import read_source
+from ..sync import FAILED, SyncOutcome, ids_to_fetch, keys_to_pin, merge, pinned_entries
+from ..versionsync import (
+    PublishedOutcome,
+    changes_of,
+    merge_found,
+    pins_to_fetch,
+    works_to_look_up,
+)
+from .common import generated_files, require_complete
+from .lookup import Lookup, ScholarlySettings
+
+
+@dataclass(frozen=True, slots=True)
+class SyncSettings:
+    """Where and how politely to ask arXiv, DBLP and Crossref."""
+
+    arxiv: FetchSettings
+    scholarly: ScholarlySettings
+
+
+@dataclass(frozen=True, slots=True)
+class SyncOptions:
+    """What the user asked of this sync."""
+
+    refresh: bool = False
+    dry_run: bool = False
+    only: Collection[str] = ()
+    published: bool = True
+    """Look up published versions (False: arXiv only)."""
+
+
+def run_sync(root: Path, settings: SyncSettings, options: SyncOptions = SyncOptions(),
+             progress: ProgressBar | None = None, lock_wait: float = LOCK_WAIT) -> SyncOutcome:
+    """Fetch what is missing, look up published versions, store both, pin keys, build."""
+    with repository_lock(root, lock_wait):
+        repo = load_repository(root)
+        require_complete(repo)
+        _check_only(repo, options.only)
+        ids = ids_to_fetch(repo, options.only, options.refresh)
+        in_scope = ids_to_fetch(repo, options.only, refresh=True)
+        result = _fetch(ids, settings.arxiv, progress)
+        store, changes = merge(repo.arxiv, result, ids)
+        synced = replace(repo, arxiv=store)
+        failed = {c.arxiv_id for c in changes if c.kind == FAILED}
+        published = PublishedOutcome(skipped="--arxiv-only")
+        if options.published:
+            synced, published = _sync_published(
+                synced, [i for i in in_scope if i not in failed], settings.scholarly, options,
+                progress)
+            published = replace(published, waiting=len(failed))
+        outcome = SyncOutcome(tuple(changes), len(in_scope) - len(ids), result.requests,
+                              settings.arxiv.api, published)
+        if options.dry_run or (outcome.partial and not outcome.found_anything):
+            return outcome
+        written = apply_plan(_sync_plan(synced, partial=outcome.partial))
+        return replace(outcome, written=tuple(written))
+
+
+def _check_only(repo: Repository, only: Collection[str]) -> None:
+    known = {e.key for e in repo.entries} | {e.arxiv for e in repo.entries}
+    unknown = sorted(set(only) - known)
+    if unknown:
+        raise InputError(f"--only: no entry has the key or arXiv id {', '.join(unknown)}",
+                         repo.root / ENTRIES)
+
+
+def _fetch(ids: list[str], settings: FetchSettings,
+           progress: ProgressBar | None) -> FetchResult:
+    if not ids:
+        return FetchResult()
+    with progress_of(progress, "arXiv", len(ids)) as advance:
+        return fetch_metadata(ids, settings, advance)
+
+
+def _sync_published(repo: Repository, ids: list[str], settings: ScholarlySettings,
+                    options: SyncOptions,
+                    progress: ProgressBar | None) -> tuple[Repository, PublishedOutcome]:
+    """The repository with the published versions looked up, and what the lookup did."""
+    works = works_to_look_up(repo, repo.arxiv, ids, options.refresh)
+    pins = pins_to_fetch(repo, options.only)
+    decided = len(set(ids) - set(works))
+    if not works and not pins:
+        return repo, PublishedOutcome(decided=decided)
+    with Lookup(settings) as lookup:
+        found = lookup.versions_of(works, pins, repo.published.versions, progress)
+    keys = _keys(repo)
+    outcome = PublishedOutcome(tuple(changes_of(found, works, keys, pins)), decided=decided,
+                               requests=dict(found.requests))
+    return replace(repo, published=merge_found(repo.published, found)), outcome
+
+
+def _keys(repo: Repository) -> dict[str, str]:
+    """The citation key of each arXiv id and pinned version, for the summary."""
+    keys: dict[str, str] = {}
+    assigned = assign_keys(repo)
+    for entry in repo.entries:
+        key = assigned.get(entry.path)
+        for subject in (entry.arxiv, entry.published):
+            if subject and key:
+                keys.setdefault(subject, key)
+    return keys
+
+
+def _sync_plan(repo: Repository, partial: bool) -> Plan:
+    """The stored metadata, the keys pinned in entries and the generated files.
+
+    A partial sync may leave a record out (the survey's, say): then the generated files wait
+    for the sync that completes it.
+    """
+    library = link(repo)
+    pins = keys_to_pin(library)
+    texts = {path: read_source(path) for path in pins}
+    try:
+        generated = generated_files(library)
+    except InputError:
+        if not partial:
+            raise
+        generated = {}
+    return Plan.of(_stores(repo), pinned_entries(pins, texts), generated)
+
+
+def _stores(repo: Repository) -> Mapping[Path, str]:
+    """The two stores, each written when it holds something or existed already."""
+    root = repo.root
+    files: dict[Path, str] = {}
+    if repo.arxiv or (root / ARXIV_STORE).exists():
+        files[root / ARXIV_STORE] = render_arxiv_store(repo.arxiv)
+    data = repo.published
+    if data.decisions or data.versions or (root / PUBLISHED_STORE).exists():
+        files[root / PUBLISHED_STORE] = render_published_store(data)
+    return files
+
