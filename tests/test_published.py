@@ -9,7 +9,7 @@ import pytest
 
 from speechlm_bib.link import arxiv_fields
 from speechlm_bib.model import ArxivMetadata
-from speechlm_bib.published import (
+from speechlm_bib.published.rule import (
     Candidate,
     Preprint,
     VersionFields,

@@ -25,7 +25,7 @@ from speechlm_bib.bibtex.middlewares import PLAIN, default_stack
 from speechlm_bib.bibtex.writer import write_bibtex
 from speechlm_bib.link import arxiv_fields
 from speechlm_bib.model import ArxivMetadata, Record
-from speechlm_bib.published import (
+from speechlm_bib.published.rule import (
     Decision,
     Preprint,
     VersionFields,

@@ -43,9 +43,9 @@ from .model import (
     Repository,
     Row,
 )
-from .published import lay_over
+from .published.fields import WorkFields, version_key, work_fields
+from .published.rule import lay_over
 from .store import ENTRIES, LIST_FILE, RECORDS_FILE
-from .versionfields import WorkFields, version_key, work_fields
 
 logger = logging.getLogger(__name__)
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from .model import ArxivMetadata, Library, Repository
+from .published.plan import PublishedOutcome
 from .sources.arxiv import FetchResult, is_withdrawn
 from .store.plan import pin_key
-from .versionsync import PublishedOutcome
 
 ADDED, CHANGED, UNCHANGED, UNKNOWN, FAILED = "added", "changed", "unchanged", "unknown", "failed"
 WITHDRAWN_NOTE = "arXiv says it was withdrawn"

@@ -13,9 +13,8 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .. import versionsync
-from ..sync import ADDED, CHANGED, FAILED, UNCHANGED, UNKNOWN, Change, SyncOutcome
-from ..versionsync import (
+from ..published import plan
+from ..published.plan import (
     LISTED,
     PINNED,
     UPGRADED,
@@ -24,6 +23,7 @@ from ..versionsync import (
     VersionChange,
     candidate_line,
 )
+from ..sync import ADDED, CHANGED, FAILED, UNCHANGED, UNKNOWN, Change, SyncOutcome
 
 SHOWN_IDS = 10
 """Ids a failure line names before it says how many more there are."""
@@ -93,7 +93,7 @@ def _published_lines(published: PublishedOutcome, verbose: bool) -> list[str]:
 
 def _published_counts(published: PublishedOutcome) -> str:
     requests = ", ".join(f"{service} {count}" for service, count in published.requests.items())
-    pinned = published.count(PINNED) + published.count(versionsync.UNKNOWN)
+    pinned = published.count(PINNED) + published.count(plan.UNKNOWN)
     pins = f", {pinned} pinned fetched" if pinned else ""
     return (f"published versions: {published.count(UPGRADED)} upgraded, "
             f"{published.count(LISTED)} with candidates (none chosen), "
@@ -107,7 +107,7 @@ def _change_lines(change: VersionChange) -> list[str]:
         return [who + change.line]
     if change.kind == PINNED:
         return [f"{who}pinned {change.line}"]
-    if change.kind == versionsync.UNKNOWN:
+    if change.kind == plan.UNKNOWN:
         return [f"{who}unknown {change.subject}: {change.line}"]
     if change.kind == LISTED:
         return [who + change.line, *(f"    {candidate_line(c)}" for c in change.candidates)]
@@ -182,7 +182,7 @@ def _published_json(published: PublishedOutcome) -> dict[str, Any]:
         "skipped": published.skipped or None,
         "upgraded": subjects(UPGRADED), "candidates": subjects(LISTED),
         "none": subjects(WITHOUT), "pinned": subjects(PINNED),
-        "unknown": subjects(versionsync.UNKNOWN), "failed": subjects(versionsync.FAILED),
+        "unknown": subjects(plan.UNKNOWN), "failed": subjects(plan.FAILED),
     }
 
 

@@ -22,6 +22,7 @@ from ..keys import unique_key
 from ..link import link, new_key
 from ..model import ArxivMetadata, Library, PublishedVersion, Repository
 from ..placement import Placement, place
+from ..published.fields import version_key, work_fields
 from ..refs import WorkRef, parse_work_ref
 from ..render.mdtext import escape_markdown
 from ..sources.arxiv import FetchSettings, fetch_metadata
@@ -32,7 +33,6 @@ from ..store.newfiles import render_entry
 from ..store.plan import Plan, apply_plan
 from ..store.publisheddata import render_published_store
 from ..store.repository import load_repository
-from ..versionfields import version_key, work_fields
 from .common import generated_files, require_complete, with_entry
 from .lookup import Lookup
 from .sync import SyncSettings

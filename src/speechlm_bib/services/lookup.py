@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from ..bibtex.latex import to_text
 from ..errors import FetchError, InputError
 from ..model import ArxivMetadata, CrossrefWork, DblpRecord, PublishedVersion
-from ..published import (
+from ..published.fields import dblp_names
+from ..published.plan import Found
+from ..published.rule import (
     Candidate,
     Decision,
     Preprint,
@@ -34,8 +36,6 @@ from ..sources import ProgressBar, Result, progress_of
 from ..sources.crossref import Crossref
 from ..sources.dblp import Dblp, DblpHit
 from ..sources.http import HttpSettings
-from ..versionfields import dblp_names
-from ..versionsync import Found
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,13 @@ from pathlib import Path
 from ..errors import InputError
 from ..link import assign_keys, link
 from ..model import Repository
+from ..published.plan import (
+    PublishedOutcome,
+    changes_of,
+    merge_found,
+    pins_to_fetch,
+    works_to_look_up,
+)
 from ..sources import ProgressBar, progress_of
 from ..sources.arxiv import FetchResult, FetchSettings, fetch_metadata
 from ..store import ARXIV_STORE, ENTRIES, PUBLISHED_STORE
@@ -27,13 +34,6 @@ from ..store.publisheddata import render_published_store
 from ..store.repository import load_repository
 from ..store.yamlfile import read_source
 from ..sync import FAILED, SyncOutcome, ids_to_fetch, keys_to_pin, merge, pinned_entries
-from ..versionsync import (
-    PublishedOutcome,
-    changes_of,
-    merge_found,
-    pins_to_fetch,
-    works_to_look_up,
-)
 from .common import generated_files, require_complete
 from .lookup import Lookup, ScholarlySettings
 

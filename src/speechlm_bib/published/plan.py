@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 
-from .model import (
+from ..model import (
     CANDIDATES,
     CONFIRMED,
     ArxivMetadata,
@@ -22,7 +22,7 @@ from .model import (
     Repository,
     VersionDecision,
 )
-from .published import Decision, Preprint, Verdict, describe
+from .rule import Decision, Preprint, Verdict, describe
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 from bibtexparser.middlewares.names import split_multiple_persons_names
 
-from .bibtex.latex import escape, to_text
-from .ids import is_web_url
-from .keys import make_key
-from .model import PUBLISHED, CrossrefWork, DblpRecord, PublishedVersion
-from .published import VersionFields, to_fields
-from .sources.dblp import strip_homonym
+from ..bibtex.latex import escape, to_text
+from ..ids import is_web_url
+from ..keys import make_key
+from ..model import PUBLISHED, CrossrefWork, DblpRecord, PublishedVersion
+from ..sources.dblp import strip_homonym
+from .rule import VersionFields, to_fields
 
 Value = str | tuple[str, ...]
 

@@ -29,11 +29,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
-from . import keys
-from .bibtex import latex
-from .ids import is_doi
-from .model import ArxivMetadata, CrossrefWork, DblpRecord
-from .sources.dblp import DblpHit, strip_homonym
+from .. import keys
+from ..bibtex import latex
+from ..ids import is_doi
+from ..model import ArxivMetadata, CrossrefWork, DblpRecord
+from ..sources.dblp import DblpHit, strip_homonym
 
 V = TypeVar("V")
 
