@@ -19,6 +19,7 @@ from typing import Any
 from ..ids import arxiv_id_of_url, is_web_url
 from ..mdinline import InlineLink, plain_text, single_link
 from ..model import Column, ImportNote, Repair, Section
+from ..refs import ref_of_link
 from ..render.mdcells import LINK_LABEL, MISSING, SEPARATOR, delimiter, markdown_cell
 from ..store.entries import parse_entry
 from ..store.newfiles import render_entry
@@ -177,10 +178,7 @@ def _entry(cells: Sequence[str], layout: Layout, section: Section) -> dict[str, 
         if cell not in EMPTY:
             _put(fields, column, cell, url)
     if url is not None:
-        fields["url"] = url.url
-        arxiv = arxiv_id_of_url(url.url)
-        if arxiv is not None:
-            fields["arxiv"] = arxiv.id
+        fields.update(_link_fields(url.url))
     if not fields:  # a row of empty cells: it stays, as its first cell written out
         fields["cells"] = {section.columns[0].source: cells[0]}
     entry = parse_entry(render_entry(fields), Path(f"{section.id}.yaml"), section)
@@ -189,6 +187,25 @@ def _entry(cells: Sequence[str], layout: Layout, section: Section) -> dict[str, 
                is not None}
     if written:
         fields["cells"] = written
+    return fields
+
+
+def _link_fields(url: str) -> dict[str, str]:
+    """The fields a paper link gives: the url, and the arXiv id, DOI or DBLP key it names.
+
+    A DOI or DBLP key becomes the version the entry pins: sync fetches its record.
+
+    >>> _link_fields("https://aclanthology.org/2024.acl-long.97")["published"]
+    'doi:10.18653/v1/2024.acl-long.97'
+    >>> _link_fields("http://arxiv.org/abs/2410.00037")
+    {'url': 'http://arxiv.org/abs/2410.00037', 'arxiv': '2410.00037'}
+    """
+    fields = {"url": url}
+    ref = ref_of_link(url)
+    if ref is not None and ref.kind == "arxiv":
+        fields["arxiv"] = ref.value
+    elif ref is not None:
+        fields["published"] = ref.id
     return fields
 
 
