@@ -76,3 +76,12 @@ def definitions(paper: Paper) -> Mapping[str, tuple[BibRecord, ...]]:
         for record in {r.key: r for r in reversed(bib.records)}.values():
             copies.setdefault(record.key, []).append(record)
     return {key: tuple(found) for key, found in copies.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """How many of the repository's records the papers checked leave uncited."""
+
+    papers: tuple[str, ...]
+    uncited: int
+    records: int

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from .common import ProgressBar, generated_files, load_library, scan_papers, write_output
 from .fetch import run_add, run_sync
+from .papers import CheckReport, ExportResult, load_paper, run_check, run_export
 from .rename import RenameResult, run_rename
-from .repository import run_build, run_check, run_cite, run_export, run_import, run_latex_table
+from .repository import run_build, run_cite, run_import, run_latex_table
 from .site import run_site
 
 __all__ = [
-    "ProgressBar", "RenameResult", "generated_files", "load_library", "run_add", "run_build",
+    "CheckReport", "ExportResult", "ProgressBar", "RenameResult", "generated_files",
+    "load_library", "load_paper", "run_add", "run_build",
     "run_check", "run_cite", "run_export", "run_import", "run_latex_table", "run_rename",
     "run_site", "run_sync", "scan_papers", "write_output",
 ]
