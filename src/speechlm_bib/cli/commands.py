@@ -186,10 +186,7 @@ def export(settings: Settings, keys: tuple[str, ...], sections: tuple[str, ...],
     for line in result.undefined:
         click.echo(f"speechlm-bib: error: {line}", err=True)
     if result.undefined:
-        click.echo(f"speechlm-bib: {_count(len(result.undefined), 'cited key')} defined "
-                   "nowhere: the paper shows '?' for "
-                   f"{'it' if len(result.undefined) == 1 else 'them'} "
-                   "(the other records were exported)", err=True)
+        click.echo(f"speechlm-bib: {_nowhere(len(result.undefined))}", err=True)
         raise click.exceptions.Exit(1)
 
 
@@ -266,6 +263,17 @@ def _left_to_others(elsewhere: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
     """
     parts = "; ".join(f"{', '.join(keys)} ({path})" for path, keys in elsewhere)
     return f"left to the paper's own bibliography files: {parts}"
+
+
+def _nowhere(number: int) -> str:
+    """What an export of a paper citing keys defined nowhere did.
+
+    >>> _nowhere(2)
+    "2 cited keys defined nowhere: the paper shows '?' for them (the other records were exported)"
+    """
+    them = "it" if number == 1 else "them"
+    return (f"{_count(number, 'cited key')} defined nowhere: the paper shows '?' for {them} "
+            "(the other records were exported)")
 
 
 def _count(number: int, singular: str, plural: str | None = None) -> str:
