@@ -81,12 +81,17 @@ def test_github_annotations(survey_repo: Path, run: Cli) -> None:
     paper.write_text("\\nocite{cui2024recent}\n\\cite{nobody2020x}\n")
     result = run("check", "--format", "github", paper, root=survey_repo)
     lines = result.stdout.splitlines()
-    assert lines[-1].startswith(
+    assert lines[0].startswith(
         "::error file=paper.tex,line=2,title=undefined-citation::nobody2020x: \\cite{nobody2020x}")
-    assert any(line.startswith("::notice file=entries/records.bib,line=")
-               and "title=uncited-record::" in line for line in lines)
-    assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
+    assert lines[1:] == ["::notice title=uncited-record::89 of 90 records not cited by paper.tex "
+                         "(--unused lists them)"]
     assert result.exit_code == 1
+    listed = run("check", "--format", "github", "--unused", paper, root=survey_repo)
+    notices = [line for line in listed.stdout.splitlines()
+               if line.startswith("::notice file=") and "title=uncited-record::" in line]
+    assert len(notices) == 89
+    assert all(line.startswith(("::error ", "::warning ", "::notice "))
+               for line in listed.stdout.splitlines())
 
 
 def test_every_unreadable_entry_is_a_finding_with_file_and_line(survey_repo: Path,

@@ -14,6 +14,7 @@ from speechlm_bib.checks.papers import did_you_mean
 from speechlm_bib.errors import InputError
 from speechlm_bib.link import link
 from speechlm_bib.model import Finding
+from speechlm_bib.paper import Paper
 from speechlm_bib.services import run_check
 from speechlm_bib.store.repository import load_repository
 from speechlm_bib.tex.files import scan_paths
@@ -50,7 +51,7 @@ def by_code(findings: list[Finding], code: str) -> dict[str, list[tuple[str, int
 
 def test_undefined_keys_with_file_and_line(survey_repo: Path) -> None:
     paper = write_paper(survey_repo)
-    found = run_check(survey_repo, [paper / "main.tex"])
+    found = run_check(survey_repo, [paper / "main.tex"]).findings
     assert by_code(found, "undefined-citation") == {
         "hsu2021hubrt": [("main.tex", 4)], "missing2020key": [("main.tex", 6)],
         "ghost2021paper": [("part.tex", 3)]}
@@ -61,7 +62,7 @@ def test_undefined_keys_with_file_and_line(survey_repo: Path) -> None:
 
 def test_uncited_records_are_information(survey_repo: Path) -> None:
     paper = write_paper(survey_repo)
-    found = run_check(survey_repo, [paper])
+    found = run_check(survey_repo, [paper]).findings
     uncited = {f.key for f in found if f.code == "uncited-record"}
     repo_keys = {line.split("{")[1].rstrip(",") for line in
                  (survey_repo / "references.bib").read_text().splitlines() if line.startswith("@")}
@@ -72,14 +73,14 @@ def test_uncited_records_are_information(survey_repo: Path) -> None:
 
 def test_nocite_star_cites_everything(survey_repo: Path) -> None:
     paper = write_paper(survey_repo, "\\nocite{*}\\cite{ghost2021paper}\n")
-    found = run_check(survey_repo, [paper / "main.tex"])
+    found = run_check(survey_repo, [paper / "main.tex"]).findings
     assert {f.code for f in found} >= {"undefined-citation"}
     assert not [f for f in found if f.code == "uncited-record"]
 
 
 def test_keys_are_case_sensitive_and_the_hint_says_so(survey_repo: Path) -> None:
     paper = write_paper(survey_repo, "\\cite{Defossez2024moshi}\n")
-    [finding] = [f for f in run_check(survey_repo, [paper / "main.tex"])
+    [finding] = [f for f in run_check(survey_repo, [paper / "main.tex"]).findings
                  if f.code == "undefined-citation"]
     assert "did you mean 'defossez2024moshi'? (keys are case-sensitive)" in finding.message
 
@@ -103,8 +104,8 @@ def test_an_acknowledgement_of_a_paper_finding_is_not_stale_without_a_paper(
                      "  reason: test\n")
     assert not [f for f in check_all(link(load_repository(survey_repo)))
                 if f.code == "stale-acknowledgement"]
-    cited = scan_paths([write_paper(survey_repo)])
-    assert [f.code for f in check_all(link(load_repository(survey_repo)), cited=cited)
+    paper = Paper(scan_paths([write_paper(survey_repo)]))
+    assert [f.code for f in check_all(link(load_repository(survey_repo)), paper=paper)
             if f.code == "stale-acknowledgement"] == ["stale-acknowledgement"]
 
 
@@ -130,6 +131,6 @@ def test_the_same_keys_as_bibtex_and_checkcites(survey_repo: Path) -> None:
     bibtex_undefined, checkcites_undefined, checkcites_unused = _tools_run(paper)
     assert bibtex_undefined == checkcites_undefined == UNDEFINED
     for source in (paper / "main.tex", paper / "main.aux", paper):
-        found = run_check(survey_repo, [source])
+        found = run_check(survey_repo, [source]).findings
         assert set(by_code(found, "undefined-citation")) == UNDEFINED, source
         assert {f.key for f in found if f.code == "uncited-record"} == checkcites_unused, source

@@ -331,7 +331,8 @@ def test_a_stale_references_bib(survey_repo: Path) -> None:
     bib.write_text(bib.read_text().replace("Moshi", "Mosh", 1))
     from speechlm_bib.services import run_check
 
-    assert [(f.code, f.path) for f in run_check(survey_repo) if f.severity == "error"] == [
+    assert [(f.code, f.path) for f in run_check(survey_repo).findings
+            if f.severity == "error"] == [
         ("stale-generated", "references.bib")]
 
 

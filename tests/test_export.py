@@ -73,8 +73,13 @@ def test_export_tex_folder_and_unknown_citation(survey_repo: Path, tmp_path: Pat
     assert _keys_of(result.stdout) == ["cui2024recent", "defossez2024moshi"]
     (paper / "intro.tex").write_text("\n% \\cite{ignored}\nSee \\cite{nobody2099}.\n")
     result = run("export", "--tex", paper / "main.tex", root=survey_repo)
-    assert result.exit_code == 2
-    assert f"{paper / 'intro.tex'}:3:" in result.stderr and "nobody2099" in result.stderr
+    assert result.exit_code == 1
+    assert _keys_of(result.stdout) == ["cui2024recent"]
+    assert result.stderr.splitlines() == [
+        f"speechlm-bib: error: {paper / 'intro.tex'}:3: \\cite{{nobody2099}}: no record has "
+        "this key (and the paper declares no bibliography file)",
+        "speechlm-bib: 1 cited key defined nowhere: the paper shows '?' for it (the other "
+        "records were exported)"]
 
 
 @pytest.mark.latex

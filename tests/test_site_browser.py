@@ -147,6 +147,8 @@ def test_section_published_venue_and_year_filters_combine(page: Page, survey: Se
     assert _visible(page) == iclr and iclr
     assert page.locator("#count").text_content() == f"Showing {len(iclr)} of 97 works"
     page.locator("#clear").click()
+    # A form's reset event fires before the fields are cleared: the page updates just after.
+    page.wait_for_function("document.querySelector('#count').textContent === '97 works'")
     assert len(_visible(page)) == 97
 
 

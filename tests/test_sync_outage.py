@@ -114,7 +114,13 @@ def imported(tmp_path: Path) -> Path:
 
 def _offline(**settings: str) -> dict[str, str]:
     return {**os.environ, "SPEECHLM_BIB_ARXIV_API": NOWHERE, "SPEECHLM_BIB_ARXIV_RETRIES": "1",
-            "SPEECHLM_BIB_ARXIV_DELAY": "1", **settings}
+            "SPEECHLM_BIB_ARXIV_DELAY": "1", "SPEECHLM_BIB_CROSSREF_API": NOWHERE,
+            "SPEECHLM_BIB_CROSSREF_RETRIES": "0", "SPEECHLM_BIB_DBLP_API": NOWHERE, **settings}
+
+
+PINNED = ("doi:10.18653/v1/2024.acl-long.97, doi:10.1162/tacl_a_00545, "
+          "doi:10.1162/tacl_a_00430")
+"""The published versions the imported README's links pin (an Anthology page, two TACL DOIs)."""
 
 
 def test_a_first_sync_without_network_says_why_once_and_writes_nothing(imported: Path) -> None:
@@ -129,13 +135,16 @@ def test_a_first_sync_without_network_says_why_once_and_writes_nothing(imported:
         f"speechlm-bib: sync incomplete: {count} arXiv ids could not be fetched from {NOWHERE} "
         f"({cause}): {_first_ten(imported)} and {count - 10} more (-v lists them all); "
         "nothing was written; run sync again",
+        f"speechlm-bib: sync incomplete: 3 published versions could not be looked up (Crossref "
+        f"({NOWHERE}): {cause}): {PINNED}; nothing was stored for them; run sync again",
     ]
     assert result.stdout.splitlines() == [
         "0 added, 0 changed, 0 unchanged, 0 already stored (not fetched), 0 unknown to arXiv, "
         f"{count} failed",
         f"  failed {count} ids: {cause} (-v lists them)",
-        f"published versions: nothing to look up (0 works decided before; {count} wait for "
-        "their arXiv metadata; `sync --refresh` asks again about those without one)",
+        "published versions: 0 upgraded, 0 with candidates (none chosen), 0 without, 3 failed "
+        "(DBLP 0, Crossref 3 requests)",
+        f"  failed 3 ids: Crossref ({NOWHERE}): {cause} (-v lists them)",
     ]
     assert tree_bytes(imported) == before
     assert not (imported / "data").exists()

@@ -230,6 +230,21 @@ def test_bibdata_resolves_from_the_main_aux_folder(tmp_path: Path) -> None:
     ]
 
 
+def test_a_biblatex_aux_declares_the_resources_of_its_bcf(tmp_path: Path) -> None:
+    aux = write(tmp_path / "build" / "paper.aux", "\\abx@aux@cite{0}{a}\n")
+    control = write(tmp_path / "build" / "paper.bcf",
+                    '<bcf:bibdata section="0">\n<bcf:datasource type="file" datatype="bibtex" '
+                    'glob="false">bib/refs.bib</bcf:datasource>\n</bcf:bibdata>\n')
+    assert declared(scan_aux(aux)) == [
+        (tmp_path / "build" / "bib" / "refs.bib", control, 2, "datasource")]
+
+
+def test_an_aux_declaring_bibdata_leaves_a_stale_bcf_unread(tmp_path: Path) -> None:
+    aux = write(tmp_path / "paper.aux", "\\citation{a}\n\\bibdata{refs}\n")
+    write(tmp_path / "paper.bcf", '<bcf:datasource type="file">old.bib</bcf:datasource>')
+    assert declared(scan_aux(aux)) == [(tmp_path / "refs.bib", aux, 2, "bibdata")]
+
+
 def test_scan_paths_keeps_each_declaration_once(tmp_path: Path) -> None:
     tex = write(tmp_path / "paper.tex", "\\bibliography{refs}")
     aux = write(tmp_path / "paper.aux", "\\bibdata{refs}")
@@ -375,4 +390,5 @@ def test_biber_opens_the_files_the_scan_resolves(tmp_path: Path) -> None:
     opened = re.findall(r"Found BibTeX data source '([^']+)'",
                         (tmp_path / "paper.blg").read_text())
     assert scan_tex(paper).bib_files == tuple(tmp_path / name for name in opened)
+    assert scan_aux(tmp_path / "paper.aux").bib_files == scan_tex(paper).bib_files
     assert len(opened) == 2

@@ -20,6 +20,16 @@ needs_biber = pytest.mark.skipif(
     shutil.which("pdflatex") is None or shutil.which("biber") is None,
     reason="pdflatex or biber not installed",
 )
+needs_latexmk = pytest.mark.skipif(
+    shutil.which("latexmk") is None or shutil.which("pdflatex") is None
+    or shutil.which("bibtex") is None or shutil.which("biber") is None,
+    reason="latexmk, pdflatex, bibtex or biber not installed (Debian: latexmk)",
+)
+needs_checkcites = pytest.mark.skipif(
+    shutil.which("checkcites") is None or shutil.which("pdflatex") is None,
+    reason="checkcites or pdflatex not installed (Debian: texlive-extra-utils)",
+)
+_BLG_PROBLEMS = ("WARN", "Warning--", "ERROR", "error message")
 _LOG_WARNING = re.compile(
     r"^(?:LaTeX|Package|Class) .*Warning.*$|Citation .* undefined", re.MULTILINE)
 
@@ -66,9 +76,27 @@ def compile_document(directory: Path, *, biber: bool = False) -> list[str]:
     return warnings
 
 
-def bibliography_keys(directory: Path) -> list[str]:
+def latexmk(directory: Path, main: str = "main.tex",
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run latexmk -pdf on a main file (bibtex or biber as the document asks), as it is."""
+    return subprocess.run(["latexmk", "-pdf", "-interaction=nonstopmode", main], cwd=directory,
+                          env=env, capture_output=True, text=True, timeout=300, check=False,
+                          errors="replace")
+
+
+def run_warnings(directory: Path, main: str = "main.tex") -> list[str]:
+    """The warnings of a finished run: LaTeX's last pass (.log) and BibTeX's or biber's (.blg)."""
+    stem = Path(main).stem
+    log = (directory / f"{stem}.log").read_text(errors="replace")
+    blg = (directory / f"{stem}.blg").read_text(errors="replace")
+    warnings = _LOG_WARNING.findall(log)
+    return warnings + [line for line in blg.splitlines()
+                       if any(word in line for word in _BLG_PROBLEMS)]
+
+
+def bibliography_keys(directory: Path, stem: str = "paper") -> list[str]:
     """The keys the compiled bibliography (.bbl) lists, BibTeX or biblatex."""
-    bbl = (directory / "paper.bbl").read_text(errors="replace")
+    bbl = (directory / f"{stem}.bbl").read_text(errors="replace")
     keys = re.findall(r"\\bibitem(?:\[[^\]]*\])?\{([^}]*)\}", bbl)
     return keys + re.findall(r"\\entry\{([^}]*)\}", bbl)
 

@@ -1,4 +1,10 @@
-"""Which records an export writes: chosen keys, sections and the keys a paper cites."""
+"""Which records an export writes: chosen keys, sections and the keys a paper cites.
+
+A paper's citations are sorted three ways (``sort_citations``): keys the repository has a
+record of are exported, keys the paper's other bibliography files define are left to them
+(BibTeX and biber would report a second copy), and keys defined nowhere are reported, the
+rest being exported all the same.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +12,12 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from .errors import InputError
 from .model import Library, Record
-from .tex.scan import CitedKeys
+from .paper import Paper, definitions
+from .tex.scan import Citation
 
 _KEY_SPLIT = re.compile(r"[\s,]+")
 
@@ -18,31 +26,68 @@ _KEY_SPLIT = re.compile(r"[\s,]+")
 class Selection:
     """Which records to export: chosen keys, sections and the keys a paper cites.
 
-    Nothing chosen means every record; otherwise the union of what is chosen.
+    Nothing chosen means every record; otherwise the union of what is chosen. ``paper`` holds
+    the paper's citations and its bibliography files other than the export's own.
     """
 
     keys: tuple[str, ...] = ()
     sections: tuple[str, ...] = ()
-    cited: CitedKeys | None = None
+    paper: Paper | None = None
 
     @property
     def everything(self) -> bool:
         """Whether nothing narrows the export."""
-        return not self.keys and not self.sections and self.cited is None
+        return not self.keys and not self.sections and self.paper is None
+
+
+@dataclass(frozen=True, slots=True)
+class SortedCitations:
+    """A paper's cited keys sorted for an export.
+
+    ``exported``: keys the repository's records give; ``elsewhere``: keys left to the paper's
+    other bibliography files, by file in declaration order; ``undefined``: the first citation
+    of each key defined nowhere.
+    """
+
+    exported: tuple[str, ...]
+    elsewhere: tuple[tuple[Path, tuple[str, ...]], ...]
+    undefined: tuple[Citation, ...]
+
+
+def sort_citations(library: Library, paper: Paper) -> SortedCitations:
+    r"""Which cited keys an export writes, leaves to the paper's other files, or cannot find.
+
+    With ``\nocite{*}`` every record is cited, save those the other files define.
+    """
+    defined = definitions(paper)
+    keys = tuple(library.by_key) if paper.cited.all_keys else paper.cited.keys
+    elsewhere: dict[Path, list[str]] = {}
+    for key in keys:
+        if key in defined:
+            elsewhere.setdefault(defined[key][0].path, []).append(key)
+    firsts = {c.key: c for c in reversed(paper.cited.citations)}
+    undefined = tuple(firsts[k] for k in paper.cited.keys
+                      if k not in library.by_key and k not in defined)
+    exported = tuple(k for k in keys if k in library.by_key and k not in defined)
+    order = [bib.path for bib in paper.files]
+    files = sorted(elsewhere.items(), key=lambda item: order.index(item[0]))
+    return SortedCitations(exported, tuple((path, tuple(ks)) for path, ks in files), undefined)
 
 
 def select_records(library: Library, selection: Selection) -> tuple[Record, ...]:
-    """The selected records in key order; unknown keys or sections raise ``InputError``."""
+    """The selected records in key order; unknown keys or sections raise ``InputError``.
+
+    A paper's keys defined nowhere raise nothing: ``sort_citations`` reports them.
+    """
     records = library.in_key_order
-    if selection.everything or (selection.cited is not None and selection.cited.all_keys):
+    if selection.everything:
         return records
     _check_keys(selection.keys, library)
     _check_sections(selection.sections, library)
     wanted = set(selection.keys)
     wanted.update(r.key for r in records if set(r.sections) & set(selection.sections))
-    if selection.cited is not None:
-        _check_cited(selection.cited, library)
-        wanted.update(selection.cited.keys)
+    if selection.paper is not None:
+        wanted.update(sort_citations(library, selection.paper).exported)
     return tuple(r for r in records if r.key in wanted)
 
 
@@ -64,14 +109,6 @@ def _check_sections(sections: Iterable[str], library: Library) -> None:
     if unknown:
         raise InputError(f"unknown section '{unknown[0]}' (sections: {', '.join(ids)})",
                          library.list_path)
-
-
-def _check_cited(cited: CitedKeys, library: Library) -> None:
-    missing = [c for c in cited.citations if c.key not in library.by_key]
-    if missing:
-        keys = ", ".join(dict.fromkeys(c.key for c in missing))
-        first = missing[0]
-        raise InputError(f"cited but not in the bibliography: {keys}", first.path, first.line)
 
 
 def split_keys(values: Iterable[str]) -> tuple[str, ...]:

@@ -2,8 +2,9 @@
 
 Each ``check_*`` function takes the linked ``Library`` and yields findings; ``check_all`` runs
 them, adds the entry files that could not be read, drops what entries acknowledge and sorts
-the rest by file and line. Nothing here reads files: the caller passes the stale generated
-files and the keys a paper cites.
+the rest: a paper's own findings first, then the repository's, each by file and line.
+Nothing here reads files: the caller passes the stale generated files and the paper (its
+citations and the records of its own bibliography files).
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from ..model import Finding, Library
-from ..tex.scan import CitedKeys
+from ..paper import Paper
 from . import cells, duplicates, fields, identity, keys, published, rows
 from .acknowledge import apply_acknowledgements
 from .common import finding
-from .papers import check_citations
+from .papers import check_paper, check_uncited
 
 SEVERITIES = ("error", "warning", "info")
 CODES: dict[str, str] = {
@@ -56,11 +57,16 @@ CODES: dict[str, str] = {
     "stale-cell": "a cell an entry keeps as written no longer links the entry's url",
     "stale-generated": "a generated file differs from what build would write",
     "stale-acknowledgement": "an acknowledgement that no longer matches a finding",
-    "undefined-citation": "a paper cites a key that no record has (with a suggestion)",
-    "uncited-record": "a record the paper never cites (information)",
+    "undefined-citation": "a paper cites a key that neither the repository nor the paper's "
+                          "own bibliography files define (with a suggestion)",
+    "conflicting-record": "a key the repository and a paper's own bibliography file both "
+                          "define, with other content",
+    "uncited-record": "a record the paper never cites (information; text reports sum them up)",
 }
 """Every finding code with what it catches."""
-PAPER_CODES = frozenset({"undefined-citation", "uncited-record"})
+PAPER_FIRST = frozenset({"undefined-citation", "conflicting-record"})
+"""The codes of a paper's own findings, reported before the repository's."""
+PAPER_CODES = PAPER_FIRST | {"uncited-record"}
 
 Check = Callable[[Library], Iterable[Finding]]
 
@@ -82,15 +88,17 @@ def repository_checks() -> list[Check]:
 
 
 def check_all(library: Library, stale: Iterable[Path] = (),
-              cited: CitedKeys | None = None) -> list[Finding]:
-    """Every finding on a library and, when given, on the keys a paper cites; sorted."""
+              paper: Paper | None = None) -> list[Finding]:
+    """Every finding on a library and, when given, on a paper: the paper's own ones first."""
     findings = repository_findings(library)
     findings += _stale_files(library, stale)
     checked = set(CODES) - PAPER_CODES
-    if cited is not None:
-        findings += check_citations(library, cited)
+    if paper is not None:
+        findings = [*check_paper(library, paper), *findings, *check_uncited(library, paper)]
         checked |= PAPER_CODES
-    return sort_findings(apply_acknowledgements(findings, library, checked))
+    kept = apply_acknowledgements(findings, library, checked)
+    return (sort_findings(f for f in kept if f.code in PAPER_FIRST)
+            + sort_findings(f for f in kept if f.code not in PAPER_FIRST))
 
 
 def repository_findings(library: Library) -> list[Finding]:

@@ -136,16 +136,22 @@ def build(settings: Settings, check: bool) -> None:
 @click.option("--format", "output", type=click.Choice(REPORT_FORMATS),
               default="text", show_default=True, help="How to report the findings.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
-def check(settings: Settings, papers: tuple[Path, ...], output: str, strict: bool) -> None:
+@click.option("--unused", is_flag=True,
+              help="List each record the papers do not cite (text and github; json always "
+                   "does).")
+def check(settings: Settings, papers: tuple[Path, ...], output: str, strict: bool,
+          unused: bool) -> None:
     """Check the repository and the citations of LaTeX papers.
 
-    Each PAPER is a .tex file, an .aux file or a folder of .tex files.
+    Each PAPER is a .tex file, an .aux file or a folder of .tex files; the bibliography
+    files it declares define keys as the repository does. The papers' findings come
+    first; the records they do not cite are summed up in one line.
     """
     from ..services import run_check  # the core loads when a command runs, not for --help
 
-    findings = run_check(settings.find_root(), papers)
-    click.echo(REPORTS[output](findings), nl=False)
-    raise click.exceptions.Exit(exit_status(findings, strict))
+    report = run_check(settings.find_root(), papers)
+    click.echo(REPORTS[output](report.findings, report.coverage, unused), nl=False)
+    raise click.exceptions.Exit(exit_status(report.findings, strict))
 
 
 @command(example="speechlm-bib cite --format biblatex")
@@ -183,13 +189,23 @@ def export(settings: Settings, keys: tuple[str, ...], sections: tuple[str, ...],
     """Export the bibliography or a part of it.
 
     Without a choice every record; otherwise the union of the chosen keys, sections and
-    what the papers cite (--aux and --tex combine).
+    what the papers cite (--aux and --tex combine). Keys a paper's other bibliography files
+    define are left to them; keys defined nowhere are reported and exit with 1, after what
+    could be exported is written.
     """
     from ..services import run_export  # the core loads when a command runs, not for --help
 
     root = settings.find_root()
-    text, count = run_export(root, fmt, keys, sections, (*aux, *tex))
-    _output(root, text, output, f"wrote {_count(count, 'record')} to {output}")
+    target = None if output is None or str(output) == "-" else output
+    result = run_export(root, fmt, keys, sections, (*aux, *tex), target)
+    _output(root, result.text, output, f"wrote {_count(result.count, 'record')} to {output}")
+    if result.elsewhere:
+        click.echo(_left_to_others(result.elsewhere), err=True)
+    for line in result.undefined:
+        click.echo(f"speechlm-bib: error: {line}", err=True)
+    if result.undefined:
+        click.echo(f"speechlm-bib: {_nowhere(len(result.undefined))}", err=True)
+        raise click.exceptions.Exit(1)
 
 
 @command("latex-table", example="speechlm-bib latex-table datasets -o tables/datasets.tex")
@@ -255,6 +271,27 @@ def _output(root: Path, text: str, output: Path | None, done: str) -> None:
         return
     write_output(root, output, text)
     click.echo(done, err=True)
+
+
+def _left_to_others(elsewhere: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
+    """One line naming the cited keys left to the paper's other bibliography files.
+
+    >>> _left_to_others((("paper/own.bib", ("a", "b")), ("x.bib", ("c",))))
+    "left to the paper's own bibliography files: a, b (paper/own.bib); c (x.bib)"
+    """
+    parts = "; ".join(f"{', '.join(keys)} ({path})" for path, keys in elsewhere)
+    return f"left to the paper's own bibliography files: {parts}"
+
+
+def _nowhere(number: int) -> str:
+    """What an export of a paper citing keys defined nowhere did.
+
+    >>> _nowhere(2)
+    "2 cited keys defined nowhere: the paper shows '?' for them (the other records were exported)"
+    """
+    them = "it" if number == 1 else "them"
+    return (f"{_count(number, 'cited key')} defined nowhere: the paper shows '?' for {them} "
+            "(the other records were exported)")
 
 
 def _count(number: int, singular: str, plural: str | None = None) -> str:

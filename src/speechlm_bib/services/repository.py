@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from ..adopt.plan import plan_adoption
-from ..checks import check_all
 from ..errors import InputError
 from ..history import read_history
 from ..link import survey_records
-from ..model import Finding, ImportReport
+from ..model import ImportReport
 from ..render.citation import render_citation
-from ..render.exports import RENDERERS
 from ..render.latextable import render_latex_table
-from ..selection import Selection, select_records, split_keys
 from ..store import ENTRIES, LIST_FILE, README_FILE, RECORDS_FILE
 from ..store.files import LOCK_WAIT, read_text, repository_lock
 from ..store.git import load_versions
 from ..store.newfiles import with_ignores
 from ..store.plan import Plan, apply_plan
 from ..store.yamlfile import read_source
-from .common import generated_files, load_library, scan_papers, stale_files
+from .common import generated_files, load_library, stale_files
 
 
 def run_import(root: Path, markdown: Path, *, dry_run: bool = False,
@@ -73,27 +69,9 @@ def run_build(root: Path, check: bool = False, lock_wait: float = LOCK_WAIT) -> 
         return apply_plan(Plan.of(generated_files(load_library(root))))
 
 
-def run_check(root: Path, papers: Collection[Path] = ()) -> list[Finding]:
-    """Every finding on the repository and, when given, on LaTeX papers (.tex, .aux, folders)."""
-    library = load_library(root, complete=False)
-    # Files generated from a partly read repository would all look stale.
-    stale = [] if library.problems else stale_files(generated_files(library))
-    return check_all(library, stale, scan_papers(papers) if papers else None)
-
-
 def run_cite(root: Path, fmt: str) -> str:
     """The survey's citation block in a format of ``render.citation.CITE_FORMATS``."""
     return render_citation(survey_records(load_library(root)), fmt)
-
-
-def run_export(root: Path, fmt: str, keys: Collection[str] = (),
-               sections: Collection[str] = (),
-               sources: Collection[Path] = ()) -> tuple[str, int]:
-    """The chosen records (all without a choice) in a format; the text and the record count."""
-    library = load_library(root)
-    cited = scan_papers(sources) if sources else None
-    records = select_records(library, Selection(split_keys(keys), tuple(sections), cited))
-    return RENDERERS[fmt](records), len(records)
 
 
 def run_latex_table(root: Path, section: str) -> str:

@@ -8,16 +8,19 @@ parsed by tex/scan.py; citations come out in reading order, each with its own fi
 Bibliography declarations are resolved against the main document's folder wherever they stand
 (in the main file or in a file it includes), since TeX, BibTeX and biber run there: BibTeX adds
 ``.bib`` to a name that does not end in it, biber opens the name as written. For an .aux file
-the main document's folder is the folder of the main .aux.
+the main document's folder is the folder of the main .aux; biblatex's resources, which its
+.aux files do not name, come from the .bcf file beside the main .aux (tex/bcf.py).
 """
 
 from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import InputError
+from .bcf import parse_bcf
 from .commands import IMPORT_COMMANDS, IMPORT_FROM_HERE, IMPORT_FROM_MAIN
 from .scan import (
     BibDeclaration,
@@ -187,8 +190,17 @@ def scan_tex(path: Path) -> CitedKeys:
 
 
 def scan_aux(path: Path) -> CitedKeys:
-    r"""Citations and ``\bibdata`` of an .aux file and the .aux files it ``\@input``s."""
-    return _walk(parse_aux, path)
+    r"""Citations and ``\bibdata`` of an .aux file and the .aux files it ``\@input``s.
+
+    An .aux file biblatex wrote declares no ``\bibdata``: its resources are read from the
+    .bcf file beside it, the one biber reads.
+    """
+    cited = _walk(parse_aux, path)
+    control = path.with_suffix(".bcf")
+    if cited.bibliographies or not control.is_file():
+        return cited
+    declared = (_resolve(item, control, path.parent) for item in parse_bcf(_read_text(control)))
+    return replace(cited, bibliographies=tuple(declared))
 
 
 def scan_paths(paths: Iterable[Path]) -> CitedKeys:

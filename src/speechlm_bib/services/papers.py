@@ -1,0 +1,94 @@
+"""The commands that read LaTeX papers: check (the repository, and papers) and export.
+
+A paper is read once: its citations and declarations (tex/), then the .bib files it
+declares (store/paperbib.py). Checks and the selection of records are pure steps on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..checks import check_all
+from ..checks.papers import coverage, undefined_message
+from ..errors import InputError
+from ..model import Finding, Library
+from ..paper import Coverage, Paper, definitions
+from ..render.exports import RENDERERS
+from ..selection import Selection, select_records, sort_citations, split_keys
+from ..store.paperbib import load_bib_files
+from .common import generated_files, load_library, scan_papers, stale_files
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    """What check reports: the findings, and with papers how many records they leave uncited."""
+
+    findings: list[Finding]
+    coverage: Coverage | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    """What export writes (the text, its record count) and what it says about a paper.
+
+    ``elsewhere`` names the keys left to the paper's other bibliography files, by file;
+    ``undefined`` says, one line each, where a key defined nowhere is first cited.
+    """
+
+    text: str
+    count: int
+    elsewhere: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    undefined: tuple[str, ...] = ()
+
+
+def load_paper(library: Library, paths: Collection[Path]) -> Paper:
+    """The citations of LaTeX papers and the records of the .bib files they declare."""
+    cited = scan_papers(paths)
+    names = tuple(library.relative(path) for path in paths)
+    return Paper(cited, load_bib_files(cited.bib_files), names)
+
+
+def run_check(root: Path, papers: Collection[Path] = ()) -> CheckReport:
+    """Every finding on the repository and, when given, on LaTeX papers (.tex, .aux, folders)."""
+    library = load_library(root, complete=False)
+    # Files generated from a partly read repository would all look stale.
+    stale = [] if library.problems else stale_files(generated_files(library))
+    if not papers:
+        return CheckReport(check_all(library, stale))
+    paper = load_paper(library, papers)
+    return CheckReport(check_all(library, stale, paper), coverage(library, paper))
+
+
+def run_export(root: Path, fmt: str, keys: Collection[str] = (),
+               sections: Collection[str] = (), sources: Collection[Path] = (),
+               output: Path | None = None) -> ExportResult:
+    """The chosen records (all without a choice) in a format, and what to say about a paper.
+
+    The paper's own bibliography files, save output and the files export wrote, define the
+    keys they hold: those are left to them.
+    """
+    library = load_library(root)
+    if not sources:
+        records = select_records(library, Selection(split_keys(keys), tuple(sections)))
+        return ExportResult(RENDERERS[fmt](records), len(records))
+    whole = load_paper(library, sources)
+    if output is not None:
+        _refuse_own_file(whole, output)
+    paper = whole.without([output] if output is not None else [])
+    records = select_records(library, Selection(split_keys(keys), tuple(sections), paper))
+    found = sort_citations(library, paper)
+    copies = definitions(paper)
+    undefined = tuple(f"{c.path}:{c.line}: {undefined_message(library, paper, c, copies)}"
+                      for c in found.undefined)
+    elsewhere = tuple((library.relative(path), keys) for path, keys in found.elsewhere)
+    return ExportResult(RENDERERS[fmt](records), len(records), elsewhere, undefined)
+
+
+def _refuse_own_file(paper: Paper, output: Path) -> None:
+    """Refuse to write over one of the paper's own bibliography files (not an export)."""
+    for bib in paper.files:
+        if bib.records and not bib.exported and bib.path.resolve() == output.resolve():
+            raise InputError("is one of the paper's own bibliography files (export did not "
+                             "write it): write the export to a file of its own", output)
