@@ -89,3 +89,16 @@ def test_texscan_prints_a_row_per_paper(capsys: pytest.CaptureFixture[str]) -> N
     assert [row[0].strip() for row in rows] == [
         "synth paper.tex, N = 40", "prose, N = 40", "prose, harder forms, N = 40"]
     assert [int(row[2].replace(",", "")) for row in rows] == [43, 40, 40]
+
+
+def test_adversarial_corpus_draws_from_few_words_and_families(tmp_path: Path, run: Cli) -> None:
+    works = synth.make_works(300, corpus="adversarial")
+    words = {word.lower() for w in works for word in w.meta.title.split()}
+    families = {author.split()[-1] for w in works for author in w.meta.authors}
+    assert words == set(synth._FEW_WORDS)
+    assert len(families) <= 10
+    assert synth.make_works(300) != works
+    synth.generate(tmp_path, 50, synced=True, corpus="adversarial")
+    assert run("build", root=tmp_path).exit_code == 0
+    with pytest.raises(ValueError, match="unknown corpus"):
+        synth.make_works(1, corpus="other")
