@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..model import Record
+from .plaintext import fast_text
 
 _SPECIALS = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%",
@@ -185,7 +186,10 @@ def to_text(value: str) -> str:
     """
     if "\\" not in value and "{" not in value and "$" not in value:
         return value
-    return str(_decoder().latex_to_text(value))
+    fast = fast_text(value)
+    if fast is not None:
+        return fast
+    return str(_decoder().latex_to_text(value, latex_context=_walker_context()))
 
 
 @functools.cache
@@ -200,6 +204,14 @@ def _decoder() -> Any:
     context.add_context_category("speechlm_bib", macros=macros, prepend=True)
     return LatexNodes2Text(latex_context=context, math_mode="verbatim",
                            strict_latex_spaces=True)
+
+
+@functools.cache
+def _walker_context() -> Any:
+    # The parser's default macros, built once: latex_to_text would build them per call.
+    from pylatexenc.latexwalker import get_default_latex_context_db
+
+    return get_default_latex_context_db()
 
 
 def field_text(record: Record, name: str) -> str | None:
