@@ -9,12 +9,10 @@ import functools
 import re
 import unicodedata
 from collections.abc import Container, Iterable
+from typing import TYPE_CHECKING
 
-from bibtexparser.middlewares.names import (
-    InvalidNameError,
-    NameParts,
-    parse_single_name_into_parts,
-)
+if TYPE_CHECKING:
+    from bibtexparser.middlewares.names import NameParts
 
 STOP_WORDS = frozenset({
     "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it",
@@ -48,6 +46,9 @@ def name_parts(name: str) -> NameParts | None:
     >>> name_parts("Aäron van den Oord").von
     ['van', 'den']
     """
+    # bibtexparser loads with the first name that needs its parser, not at start-up.
+    from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
+
     try:
         return parse_single_name_into_parts(name, strict=False)
     except InvalidNameError:

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from ..model import Finding, Library, Record
 from ..paper import BibFile, BibRecord, Coverage, Paper, definitions
-from ..tex.scan import Citation
 from .common import finding
 from .copies import content, differences
+
+if TYPE_CHECKING:  # the scanner (and pylatexenc) loads only with a paper to read
+    from ..tex.scan import Citation
 
 Copies = Mapping[str, tuple[BibRecord, ...]]
 

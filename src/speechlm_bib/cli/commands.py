@@ -11,13 +11,8 @@ from pathlib import Path
 
 import click
 
-from ..render.adoption import IMPORT_FORMATS, IMPORT_RENDERERS
-from ..render.citation import CITE_FORMATS
-from ..render.exports import FORMATS as EXPORT_FORMATS
-from ..render.report import FORMATS as REPORT_FORMATS
-from ..render.report import RENDERERS as REPORTS
-from ..render.report import exit_status
 from .app import Settings, command, progress_bar
+from .formats import CITE_FORMATS, EXPORT_FORMATS, IMPORT_FORMATS, REPORT_FORMATS
 
 
 @command("import", "speechlm-bib import README.md --dry-run")
@@ -32,7 +27,8 @@ def import_command(settings: Settings, markdown: Path, dry_run: bool, output: st
     that build regenerates; the report lists every repair, the column roles and the rows
     left without a link.
     """
-    from ..services import run_import  # the core loads when a command runs, not for --help
+    from ..render.adoption import IMPORT_RENDERERS  # loaded when the command runs, as below
+    from ..services.repository import run_import  # the core loads when a command runs
 
     root = (settings.root or Path.cwd()).resolve()
     report = run_import(root, markdown, dry_run=dry_run, lock_wait=settings.lock_wait)
@@ -117,7 +113,7 @@ def build(settings: Settings, check: bool) -> None:
 
     Works offline, from entries/ and the stored metadata; writes only what changed.
     """
-    from ..services import run_build  # the core loads when a command runs, not for --help
+    from ..services.repository import run_build  # the core loads when a command runs
 
     root = settings.find_root()
     # A check writes nothing, so it takes no lock and reads no lock setting.
@@ -147,10 +143,11 @@ def check(settings: Settings, papers: tuple[Path, ...], output: str, strict: boo
     files it declares define keys as the repository does. The papers' findings come
     first; the records they do not cite are summed up in one line.
     """
-    from ..services import run_check  # the core loads when a command runs, not for --help
+    from ..render.report import RENDERERS, exit_status  # loaded when the command runs
+    from ..services.papers import run_check  # the core loads when a command runs
 
     report = run_check(settings.find_root(), papers)
-    click.echo(REPORTS[output](report.findings, report.coverage, unused), nl=False)
+    click.echo(RENDERERS[output](report.findings, report.coverage, unused), nl=False)
     raise click.exceptions.Exit(exit_status(report.findings, strict))
 
 
@@ -163,7 +160,7 @@ def cite(settings: Settings, fmt: str) -> None:
     Its published version where there is one, as BibTeX, biblatex, CSL-JSON, text or
     Markdown.
     """
-    from ..services import run_cite  # the core loads when a command runs, not for --help
+    from ..services.repository import run_cite  # the core loads when a command runs
 
     click.echo(run_cite(settings.find_root(), fmt), nl=False)
 
@@ -193,7 +190,7 @@ def export(settings: Settings, keys: tuple[str, ...], sections: tuple[str, ...],
     define are left to them; keys defined nowhere are reported and exit with 1, after what
     could be exported is written.
     """
-    from ..services import run_export  # the core loads when a command runs, not for --help
+    from ..services.papers import run_export  # the core loads when a command runs
 
     root = settings.find_root()
     target = None if output is None or str(output) == "-" else output
@@ -217,7 +214,7 @@ def latex_table(settings: Settings, section: str, output: Path | None) -> None:
 
     A booktabs table (a longtable when long) whose columns fit the line width.
     """
-    from ..services import run_latex_table  # the core loads when a command runs
+    from ..services.repository import run_latex_table  # the core loads when a command runs
 
     root = settings.find_root()
     _output(root, run_latex_table(root, section), output, f"wrote {output}")
@@ -235,7 +232,7 @@ def rename(settings: Settings, old: str, new: str, tex: tuple[Path, ...]) -> Non
     In its entries, entries/records.bib, the generated files, the acknowledgements that
     name it and the given LaTeX sources.
     """
-    from ..services import run_rename  # the core loads when a command runs, not for --help
+    from ..services.rename import run_rename  # the core loads when a command runs
 
     result = run_rename(settings.find_root(), old, new, tex, settings.lock_wait)
     for line in result.lines:
@@ -264,7 +261,7 @@ def site(settings: Settings, output: Path | None, base_url: str) -> None:
 
 def _output(root: Path, text: str, output: Path | None, done: str) -> None:
     """Print text, or write it to the output file and say so on stderr."""
-    from ..services import write_output  # loaded with the command that called this
+    from ..services.common import write_output  # loaded with the command that called this
 
     if output is None or str(output) == "-":
         click.echo(text, nl=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..link import link, survey_record, survey_records
@@ -16,8 +17,9 @@ from ..store import ARXIV_STORE, BIB_FILE, CFF_FILE, ENTRIES, README_FILE
 from ..store.entries import parse_entry
 from ..store.files import read_text, write_if_changed
 from ..store.repository import load_repository
-from ..tex.files import scan_paths
-from ..tex.scan import CitedKeys
+
+if TYPE_CHECKING:
+    from ..tex.scan import CitedKeys
 
 
 def load_library(root: Path, *, complete: bool = True) -> Library:
@@ -69,6 +71,8 @@ PAPER_SUFFIXES = (".tex", ".ltx", ".aux")
 
 def scan_papers(paths: Collection[Path]) -> CitedKeys:
     """The citations of LaTeX papers: .tex or .aux files, or folders of .tex files."""
+    from ..tex.files import scan_paths  # the scanner loads only when there are papers
+
     for path in paths:
         if not path.is_dir() and path.suffix.lower() not in PAPER_SUFFIXES:
             what = f"a {path.suffix} file" if path.suffix else "a file without an extension"

@@ -9,16 +9,16 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..checks import check_all
 from ..checks.papers import coverage, undefined_message
 from ..errors import InputError
 from ..model import Finding, Library
-from ..paper import Coverage, Paper, definitions
-from ..render.exports import RENDERERS
-from ..selection import Selection, select_records, sort_citations, split_keys
-from ..store.paperbib import load_bib_files
 from .common import generated_files, load_library, scan_papers, stale_files
+
+if TYPE_CHECKING:
+    from ..paper import Coverage, Paper
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +45,9 @@ class ExportResult:
 
 def load_paper(library: Library, paths: Collection[Path]) -> Paper:
     """The citations of LaTeX papers and the records of the .bib files they declare."""
+    from ..paper import Paper  # loaded with a paper to read, as the reader of its files
+    from ..store.paperbib import load_bib_files
+
     cited = scan_papers(paths)
     names = tuple(library.relative(path) for path in paths)
     return Paper(cited, load_bib_files(cited.bib_files), names)
@@ -69,6 +72,10 @@ def run_export(root: Path, fmt: str, keys: Collection[str] = (),
     The paper's own bibliography files, save output and the files export wrote, define the
     keys they hold: those are left to them.
     """
+    from ..paper import definitions  # export's own modules load when it runs
+    from ..render.exports import RENDERERS
+    from ..selection import Selection, select_records, sort_citations, split_keys
+
     library = load_library(root)
     if not sources:
         records = select_records(library, Selection(split_keys(keys), tuple(sections)))
