@@ -40,7 +40,8 @@ HAND_PIECES = st.sampled_from([
     "{", "}", "{}", "-", "--", "---", "'", "''", "`", "``", "!`", "?`", "!", "?", "~", " ",
     "  ", "\n", "\t", "%", "% note\n", "$", "$x^2$", "&", "\\&", "\\%", "\\$", "\\#", "\\_",
     "\\{", "\\}", "\\\\", "\\ ", "\\'e", "\\'{e}", "{\\'e}", "\\'ea", "\\' e", "\\'{}",
-    "\\\"o", "\\\"{O}", "\\^{i}", "\\~n", "\\=a", "\\.z", "\\c{c}", "\\c c", "\\H{o}",
+    "\\'\\i}", "{\\^\\j}", "\\v{\\i}", "\\\"o", "\\\"{O}", "\\^{i}", "\\~n", "\\=a",
+    "\\.z", "\\c{c}", "\\c c", "\\H{o}",
     "\\v{s}", "\\u{a}", "\\k{a}", "\\r{u}", "\\d{a}", "\\b{a}", "\\'\\i", "\\'{\\i}", "\\L",
     "\\L{}", "{\\L}", "\\L ", "\\l", "\\ss", "\\ss{}", "{\\o}", "\\textbackslash{}",
     "\\textbackslash", "\\textasciitilde{}", "\\textasciicircum{}", "\\textendash{}",
@@ -91,7 +92,8 @@ def test_hand_written_bibtex_decodes_as_pylatexenc_does(value: str) -> None:
     ("{\\L}ukasz Kaiser and D{\\'e}fossez, Alexandre", "Łukasz Kaiser and Défossez, Alexandre"),
     ("50\\% of {R\\&D} in C\\#", "50% of R&D in C#"),
     ("A-{}-B `{}`quoted'{}'", "A--B ``quoted''"),
-    ("Garc{\\'\\i}a", None),  # the dotless i is left to pylatexenc
+    ("Garc{\\'\\i}a and Mar\\'{\\i}a {\\u{\\i}}", "García and María ĭ"),
+    ("{\\'\\i x}", None),  # the accent's argument is not the dotless i alone
     ("{A} -- B", None),
     ("$\\alpha$-Net", None),
     ("\\emph{Moshi}", None),

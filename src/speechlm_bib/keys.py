@@ -11,6 +11,8 @@ import unicodedata
 from collections.abc import Container, Iterable
 from typing import TYPE_CHECKING
 
+from .familynames import plain_family
+
 if TYPE_CHECKING:
     from bibtexparser.middlewares.names import NameParts
 
@@ -55,6 +57,7 @@ def name_parts(name: str) -> NameParts | None:
         return None
 
 
+@functools.lru_cache(maxsize=65536)
 def family_name(name: str) -> str:
     """The family name of a person, particles such as "van den" dropped.
 
@@ -65,6 +68,9 @@ def family_name(name: str) -> str:
     >>> family_name("{OpenAI}")
     'OpenAI'
     """
+    plain = plain_family(name)
+    if plain is not None:
+        return plain
     parts = name_parts(name)
     if parts is None:
         return name.strip("{} ")

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..model import Record
+from ..model.pairs import last_value
 from .plaintext import fast_text
 
 _SPECIALS = {
@@ -178,6 +179,7 @@ def _protect_parts(word: str) -> str:
     return _LIGATURE_RE.sub("{}", "".join(out))
 
 
+@functools.lru_cache(maxsize=65536)
 def to_text(value: str) -> str:
     r"""A BibTeX value as plain Unicode text: LaTeX decoded, protecting braces dropped.
 
@@ -216,7 +218,7 @@ def _walker_context() -> Any:
 
 def field_text(record: Record, name: str) -> str | None:
     """A record's field as plain text: as fetched when it was, else its BibTeX value decoded."""
-    plain = dict(record.plain).get(name)
+    plain = last_value(record.plain, name)
     if plain is not None:
         return plain
     value = record.get(name)

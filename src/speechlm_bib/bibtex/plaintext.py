@@ -57,13 +57,15 @@ _TOKEN = re.compile(r"""
   | -(?!-) | '(?!') | `(?!`) | [!?](?!`)
   | (?P<tilde>~)
   | \\(?P<special>[&%$\#_{}])
-  | \\(?P<accent>['`"^~=.])(?:(?P<bare>[A-Za-z])|\{(?P<braced>[A-Za-z])\})
-  | \\(?P<lettered>[cHkbdruv])\{(?P<argument>[A-Za-z])\}
+  | \\(?P<accent>['`"^~=.])(?:(?P<bare>[A-Za-z])|\{(?P<braced>[A-Za-z])\}
+                             |\\(?P<dotless>[ij])(?=\})|\{\\(?P<dotless_braced>[ij])\})
+  | \\(?P<lettered>[cHkbdruv])\{(?:(?P<argument>[A-Za-z])|\\(?P<dotless_argument>[ij]))\}
   | \\(?P<symbol>[A-Za-z]+)(?:\{\}|(?=\})|\Z)
 """, re.VERBOSE)
 """One piece of a value the fast path reads: text, a brace, a lone dash or quote, a tilde,
-an escaped special, an accented letter or an argument-less macro (ended by ``{}``, by the
-group's closing brace or by the end of the value, so that no space follows it)."""
+an escaped special, an accented letter (``\\i`` and ``\\j`` accented as i and j, as
+pylatexenc does) or an argument-less macro (ended by ``{}``, by the group's closing brace or
+by the end of the value, so that no space follows it)."""
 
 
 def fast_text(value: str) -> str | None:
@@ -103,10 +105,10 @@ def _piece(match: re.Match[str], kind: str | None) -> str | None:
         return "\N{NO-BREAK SPACE}"
     if kind == "special":
         return match.group("special")
-    if kind in {"bare", "braced"}:
+    if kind in {"bare", "braced", "dotless", "dotless_braced"}:
         return _accented(match.group(kind), match.group("accent"))
-    if kind == "argument":
-        return _accented(match.group("argument"), match.group("lettered"))
+    if kind in {"argument", "dotless_argument"}:
+        return _accented(match.group(kind), match.group("lettered"))
     if kind == "symbol":
         return SYMBOLS.get(match.group("symbol"))
     return match.group()

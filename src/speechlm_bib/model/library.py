@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .findings import Problem
 from .list import Entry, Section
+from .pairs import last_value
 from .works import ArxivMetadata, HandRecord, PublishedData, PublishedVersion
 
 
@@ -79,11 +81,11 @@ class Record:
 
     def get(self, name: str) -> str | None:
         """The BibTeX value of a field, or None."""
-        return dict(self.fields).get(name)
+        return last_value(self.fields, name)
 
     def origin(self, name: str) -> str | None:
         """Where a field came from: ``ARXIV``, ``PUBLISHED``, ``HAND``, or None if absent."""
-        return dict(self.origins).get(name)
+        return last_value(self.origins, name)
 
     @property
     def sections(self) -> tuple[str, ...]:
@@ -143,7 +145,27 @@ class Library:
 
     def relative(self, path: Path) -> str:
         """A path as shown to people: relative to the repository root when inside it."""
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return str(path)
+        return _relative(path, self.root)
+
+
+def _resolved(path: Path) -> Path:
+    """``path.resolve()``, its folder's resolution reused.
+
+    Checks resolve thousands of paths in a few folders, and resolving asks the file system
+    about every part of a path.
+    """
+    if not path.is_absolute() or ".." in path.parts or path.is_symlink():
+        return path.resolve()
+    return _resolved_folder(path.parent) / path.name
+
+
+@functools.lru_cache(maxsize=1024)
+def _resolved_folder(path: Path) -> Path:
+    return path.resolve()
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return _resolved(path).relative_to(_resolved_folder(root)).as_posix()
+    except ValueError:
+        return str(path)
