@@ -60,6 +60,11 @@ class Settings:
         return env.number(os.environ, "SPEECHLM_BIB_LOCK_WAIT", LOCK_WAIT)
 
     @property
+    def cache(self) -> bool:
+        """Whether to keep parsed entries and normalised records: $SPEECHLM_BIB_CACHE."""
+        return env.switch(os.environ, "SPEECHLM_BIB_CACHE", True)
+
+    @property
     def arxiv(self) -> FetchSettings:
         """How to reach arXiv: $SPEECHLM_BIB_ARXIV_API, _DELAY, _TIMEOUT, _RETRIES, _BATCH."""
         from ..sources.arxiv import FetchSettings  # loaded by the commands that fetch

@@ -91,7 +91,8 @@ def sync(ctx: click.Context, settings: Settings, refresh: bool, arxiv_only: bool
     from ..services.sync import SyncOptions, run_sync  # the core loads when a command runs
 
     verbose = bool(ctx.meta.get("speechlm_bib.verbose"))
-    options = SyncOptions(refresh, dry_run, only, published=not arxiv_only)
+    options = SyncOptions(refresh, dry_run, only, published=not arxiv_only,
+                          cache=settings.cache)
     outcome = run_sync(settings.find_root(), settings.sources, options,
                        progress_bar if sys.stderr.isatty() else None, settings.lock_wait)
     click.echo(render_sync_json(outcome) if output == "json"
@@ -117,8 +118,8 @@ def build(settings: Settings, check: bool) -> None:
 
     root = settings.find_root()
     # A check writes nothing, so it takes no lock and reads no lock setting.
-    paths = run_build(root, check=True) if check else run_build(root,
-                                                                lock_wait=settings.lock_wait)
+    paths = (run_build(root, check=True, cache=settings.cache) if check
+             else run_build(root, lock_wait=settings.lock_wait, cache=settings.cache))
     names = ", ".join(str(p.relative_to(root)) for p in paths)
     if check and paths:
         click.echo(f"out of date: {names} (run `speechlm-bib build`)", err=True)
@@ -146,7 +147,7 @@ def check(settings: Settings, papers: tuple[Path, ...], output: str, strict: boo
     from ..render.report import RENDERERS, exit_status  # loaded when the command runs
     from ..services.papers import run_check  # the core loads when a command runs
 
-    report = run_check(settings.find_root(), papers)
+    report = run_check(settings.find_root(), papers, cache=settings.cache)
     click.echo(RENDERERS[output](report.findings, report.coverage, unused), nl=False)
     raise click.exceptions.Exit(exit_status(report.findings, strict))
 
@@ -162,7 +163,7 @@ def cite(settings: Settings, fmt: str) -> None:
     """
     from ..services.repository import run_cite  # the core loads when a command runs
 
-    click.echo(run_cite(settings.find_root(), fmt), nl=False)
+    click.echo(run_cite(settings.find_root(), fmt, cache=settings.cache), nl=False)
 
 
 @command(example="speechlm-bib export --tex paper/main.tex -o paper/refs.bib")
@@ -194,7 +195,7 @@ def export(settings: Settings, keys: tuple[str, ...], sections: tuple[str, ...],
 
     root = settings.find_root()
     target = None if output is None or str(output) == "-" else output
-    result = run_export(root, fmt, keys, sections, (*aux, *tex), target)
+    result = run_export(root, fmt, keys, sections, (*aux, *tex), target, cache=settings.cache)
     _output(root, result.text, output, f"wrote {_count(result.count, 'record')} to {output}")
     if result.elsewhere:
         click.echo(_left_to_others(result.elsewhere), err=True)
@@ -217,7 +218,8 @@ def latex_table(settings: Settings, section: str, output: Path | None) -> None:
     from ..services.repository import run_latex_table  # the core loads when a command runs
 
     root = settings.find_root()
-    _output(root, run_latex_table(root, section), output, f"wrote {output}")
+    _output(root, run_latex_table(root, section, cache=settings.cache), output,
+            f"wrote {output}")
 
 
 @command(example="speechlm-bib rename defossez2024moshi moshi --tex paper/")

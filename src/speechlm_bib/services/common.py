@@ -19,15 +19,19 @@ from ..store.files import read_text, write_if_changed
 from ..store.repository import load_repository
 
 if TYPE_CHECKING:
+    from ..store.cache import Cache
     from ..tex.scan import CitedKeys
 
 
-def load_library(root: Path, *, complete: bool = True) -> Library:
-    """The linked library of a repository; with ``complete``, refuse an unreadable entry."""
-    repo = load_repository(root)
+def load_library(root: Path, *, complete: bool = True, cache: Cache | None = None) -> Library:
+    """The linked library of a repository; with ``complete``, refuse an unreadable entry.
+
+    With a cache, what was parsed or normalised before from the same data is taken from it.
+    """
+    repo = load_repository(root, cache)
     if complete:
         require_complete(repo)
-    return link(repo)
+    return link(repo, memo=cache.section("records") if cache is not None else None)
 
 
 def require_complete(repo: Repository) -> None:
@@ -37,10 +41,11 @@ def require_complete(repo: Repository) -> None:
         raise InputError(problem.message, problem.path, problem.line, problem.column)
 
 
-def generated_files(library: Library) -> dict[Path, str]:
+def generated_files(library: Library, cache: Cache | None = None) -> dict[Path, str]:
     """Every file build writes, with the text it should hold."""
     root = library.root
-    files = {root / BIB_FILE: render_references(library)}
+    memo = cache.section("bibtex") if cache is not None else None
+    files = {root / BIB_FILE: render_references(library, memo)}
     if library.survey is not None:
         files[root / CFF_FILE] = render_cff(survey_record(library))
     readme = root / README_FILE

@@ -14,6 +14,7 @@ from ..model import ImportReport
 from ..render.citation import render_citation
 from ..render.latextable import render_latex_table
 from ..store import ENTRIES, LIST_FILE, README_FILE, RECORDS_FILE
+from ..store.cache import open_cache
 from ..store.files import LOCK_WAIT, read_text, repository_lock
 from ..store.git import load_versions
 from ..store.newfiles import with_ignores
@@ -61,21 +62,33 @@ def _check_new_list(root: Path, markdown: Path, readme: Path) -> None:
                          "import into an empty folder", readme)
 
 
-def run_build(root: Path, check: bool = False, lock_wait: float = LOCK_WAIT) -> list[Path]:
+def run_build(root: Path, check: bool = False, lock_wait: float = LOCK_WAIT, *,
+              cache: bool = True) -> list[Path]:
     """Build (or with check, compare) the generated files; the paths written or stale."""
+    kept = open_cache(root, cache)
     if check:
-        return stale_files(generated_files(load_library(root)))
+        stale = stale_files(generated_files(load_library(root, cache=kept), kept))
+        kept.save()
+        return stale
     with repository_lock(root, lock_wait):
-        return apply_plan(Plan.of(generated_files(load_library(root))))
+        written = apply_plan(Plan.of(generated_files(load_library(root, cache=kept), kept)))
+    kept.save()
+    return written
 
 
-def run_cite(root: Path, fmt: str) -> str:
+def run_cite(root: Path, fmt: str, *, cache: bool = True) -> str:
     """The survey's citation block in a format of ``render.citation.CITE_FORMATS``."""
-    return render_citation(survey_records(load_library(root)), fmt)
+    kept = open_cache(root, cache)
+    text = render_citation(survey_records(load_library(root, cache=kept)), fmt)
+    kept.save()
+    return text
 
 
-def run_latex_table(root: Path, section: str) -> str:
+def run_latex_table(root: Path, section: str, *, cache: bool = True) -> str:
     """The LaTeX table of a section."""
-    return render_latex_table(load_library(root), section)
+    kept = open_cache(root, cache)
+    text = render_latex_table(load_library(root, cache=kept), section)
+    kept.save()
+    return text
 
 

@@ -28,6 +28,7 @@ from ..sources import ProgressBar, progress_of
 from ..sources.arxiv import FetchResult, FetchSettings, fetch_metadata
 from ..store import ARXIV_STORE, ENTRIES, PUBLISHED_STORE
 from ..store.arxivdata import render_arxiv_store
+from ..store.cache import Cache, open_cache
 from ..store.files import LOCK_WAIT, repository_lock
 from ..store.plan import Plan, apply_plan
 from ..store.publisheddata import render_published_store
@@ -55,13 +56,16 @@ class SyncOptions:
     only: Collection[str] = ()
     published: bool = True
     """Look up published versions (False: arXiv only)."""
+    cache: bool = True
+    """Take what was parsed and normalised before from the cache, and keep what is new."""
 
 
 def run_sync(root: Path, settings: SyncSettings, options: SyncOptions = SyncOptions(),
              progress: ProgressBar | None = None, lock_wait: float = LOCK_WAIT) -> SyncOutcome:
     """Fetch what is missing, look up published versions, store both, pin keys, build."""
     with repository_lock(root, lock_wait):
-        repo = load_repository(root)
+        kept = open_cache(root, options.cache)
+        repo = load_repository(root, kept)
         require_complete(repo)
         _check_only(repo, options.only)
         ids = ids_to_fetch(repo, options.only, options.refresh)
@@ -80,7 +84,8 @@ def run_sync(root: Path, settings: SyncSettings, options: SyncOptions = SyncOpti
                               settings.arxiv.api, published)
         if options.dry_run or (outcome.partial and not outcome.found_anything):
             return outcome
-        written = apply_plan(_sync_plan(synced, partial=outcome.partial))
+        written = apply_plan(_sync_plan(synced, partial=outcome.partial, cache=kept))
+        kept.save()
         return replace(outcome, written=tuple(written))
 
 
@@ -129,17 +134,17 @@ def _keys(repo: Repository) -> dict[str, str]:
     return keys
 
 
-def _sync_plan(repo: Repository, partial: bool) -> Plan:
+def _sync_plan(repo: Repository, partial: bool, cache: Cache | None = None) -> Plan:
     """The stored metadata, the keys pinned in entries and the generated files.
 
     A partial sync may leave a record out (the survey's, say): then the generated files wait
     for the sync that completes it.
     """
-    library = link(repo)
+    library = link(repo, memo=cache.section("records") if cache is not None else None)
     pins = keys_to_pin(library)
     texts = {path: read_source(path) for path in pins}
     try:
-        generated = generated_files(library)
+        generated = generated_files(library, cache)
     except InputError:
         if not partial:
             raise
