@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import shutil
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 from bibtexparser.entrypoint import parse_file
 from markdown_it import MarkdownIt
 
+from arxiv_search_server import ArxivSearchServer
 from arxiv_server import ArxivReplayServer
 from conftest import REPO, SURVEY_README, run_script
 
@@ -34,6 +36,14 @@ def _blocks(document: Path) -> list[list[list[str]]]:
         if commands:
             blocks.append(commands)
     return blocks
+
+
+def _discover_table() -> list[list[str]]:
+    """The example commands of the table in the README's part on discovering new papers."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    part = readme.split("### Discovering new papers", 1)[1].split("\n### ", 1)[0]
+    rows = re.findall(r"^\| `(discover[^`]*)` \|", part, re.M)
+    return [["speechlm-bib", *shlex.split(row)] for row in rows]
 
 
 def _run(commands: list[list[str]], cwd: Path) -> list[int]:
@@ -76,3 +86,16 @@ def test_the_paper_path_as_written(survey_repo: Path) -> None:
     moshi = next(entry for entry in exported.entries if entry.key == "defossez2024moshi")
     # The last command wrote biblatex: arXiv's fields as biblatex names them.
     assert (moshi.entry_type, moshi["eprinttype"], moshi["date"]) == ("online", "arxiv", "2024")
+
+
+def test_the_discover_examples_as_written(survey_repo: Path,
+                                          arxiv_search: ArxivSearchServer) -> None:
+    commands = _discover_table()
+    assert [words[2] if len(words) > 2 else "" for words in commands] == [
+        "", "--since", "--limit", "--format", "--reject", "--add"]
+    assert _run(commands, survey_repo) == [0, 0, 0, 0, 0, 0]
+    record = json.loads((survey_repo / "data" / "discover.json").read_text(encoding="utf-8"))
+    assert sorted(record["rejected"]) == ["2506.90021", "2506.90022"]
+    added = survey_repo / "entries" / "mixed_tokenizers" / "030-unitok.yaml"
+    assert "arxiv: '2506.90002'" in added.read_text(encoding="utf-8")
+
