@@ -144,6 +144,32 @@ def test_an_unchanged_sync_after_title_searches_sends_nothing_and_changes_nothin
         "again about those without one)"]
 
 
+def test_an_empty_arxiv_field_is_filled_in_where_it_stands(
+        fresh: Path, arxiv: ArxivReplayServer, survey_scholarly: Servers, run: Cli) -> None:
+    path = _entry(fresh, "010-voicebox.yaml",
+                  f"name: Voicebox\narxiv:  # unknown\ntitle: '{VOICEBOX}'\n")
+
+    result = run("sync", root=fresh)
+
+    assert result.exit_code == 0, result.output
+    assert path.read_text(encoding="utf-8") == (
+        f"key: le2023voicebox\nname: Voicebox\narxiv: '2306.15687'\ntitle: '{VOICEBOX}'\n")
+
+
+def test_an_entry_the_line_cannot_be_added_to_stops_sync_before_it_writes(
+        fresh: Path, arxiv: ArxivReplayServer, survey_scholarly: Servers, run: Cli) -> None:
+    path = _entry(fresh, "010-voicebox.yaml", f"{{name: Voicebox, title: '{VOICEBOX}'}}\n")
+    before = tree_bytes(fresh)
+
+    result = run("sync", root=fresh)
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"speechlm-bib: error: {path}: its title links it to arxiv 2306.15687, but the line "
+        "cannot be added to the file as written: add `arxiv: '2306.15687'` by hand\n")
+    assert tree_bytes(fresh) == before
+
+
 def test_rows_sharing_a_title_share_one_search_and_are_both_linked(
         fresh: Path, arxiv: ArxivReplayServer, survey_scholarly: Servers, run: Cli) -> None:
     first = _entry(fresh, "010-voicebox.yaml", f"name: Voicebox\ntitle: '{VOICEBOX}'\n")

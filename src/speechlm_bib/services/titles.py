@@ -79,9 +79,13 @@ def _edits(repo: Repository, plan: TitlePlan,
 
 def _with_line(path: Path, name: str, value: str) -> str:
     """The entry file's text with the link's line where the field order puts it."""
-    line = f"arxiv: '{value}'" if name == "arxiv" else f"{name}: {value}"
     later = ENTRY_ORDER[ENTRY_ORDER.index(name) + 1:]
-    return add_field(read_source(path), line, later)
+    return add_field(read_source(path), _line(name, value), later)
+
+
+def _line(name: str, value: str) -> str:
+    """The line linking a row: an arXiv id quoted (YAML would read 2410.10000 as a number)."""
+    return f"arxiv: '{value}'" if name == "arxiv" else f"{name}: {value}"
 
 
 def _parsed(text: str, entry: Entry, section: Section, name: str, value: str) -> Entry:
@@ -92,5 +96,6 @@ def _parsed(text: str, entry: Entry, section: Section, name: str, value: str) ->
         edited = entry
     if getattr(edited, name) != value:
         raise InputError(f"its title links it to {name} {value}, but the line cannot be added "
-                         f"to the file as written: add `{name}: {value}` by hand", entry.path)
+                         f"to the file as written: add `{_line(name, value)}` by hand",
+                         entry.path)
     return edited
