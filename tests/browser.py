@@ -46,7 +46,7 @@ def _missing() -> str | None:
     if configured and chromium_path() is None:
         return f"$SPEECHLM_BIB_CHROMIUM names no file: {configured}"
     if chromium_path() is None:
-        return "Chromium is not installed (Debian: apt-get install chromium chromium-driver)"
+        return "Chromium is not installed (Debian: apt-get install chromium)"
     return None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 from pathlib import Path
 
@@ -150,3 +151,20 @@ def test_pre_commit_hooks_run_the_installed_command(survey_repo: Path) -> None:
     bib = survey_repo / "references.bib"
     bib.write_text(bib.read_text(encoding="utf-8").replace("Moshi", "Mosh", 1), encoding="utf-8")
     assert [run_script(*c[1:], cwd=survey_repo).returncode for c in commands] == [1, 1]
+
+
+def test_pre_commit_hooks_run_on_every_file_the_commands_read() -> None:
+    """The hooks' file filter, and the local hooks docs/check.md gives, cover all the inputs."""
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    documented = (REPO / "docs" / "check.md").read_text(encoding="utf-8")
+    block = documented.split("```yaml\n# .pre-commit-config.yaml\n", 1)[1].split("```", 1)[0]
+    local = yaml.safe_load(block)["repos"][0]["hooks"]
+    assert {h["id"]: h["entry"] for h in local} == {h["id"]: h["entry"] for h in hooks}
+    read = ["entries/models/010-moshi.yaml", "entries/records.bib", "entries/list.yaml",
+            "data/arxiv.json", "data/published.json", "references.bib", "README.md",
+            "CITATION.cff"]
+    for hook in [*hooks, *local]:
+        pattern = re.compile(hook["files"])
+        assert [path for path in read if not pattern.search(path)] == []
+        assert not pattern.search("src/speechlm_bib/cli/app.py")
+

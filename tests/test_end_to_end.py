@@ -1,7 +1,8 @@
 """A new list from the survey README, with the installed ``speechlm-bib`` command only.
 
-import into an empty folder -> sync over the loopback arXiv server -> build -> check, each a
-real process of the console script pip installed (not ``python -m``), as a maintainer runs it.
+import into an empty folder -> sync over the loopback arXiv, DBLP and Crossref servers (rows
+whose link no database resolves are linked by their title) -> build -> check, each a real
+process of the console script pip installed (not ``python -m``), as a maintainer runs it.
 """
 
 from __future__ import annotations
@@ -14,13 +15,31 @@ from pathlib import Path
 import yaml
 from bibtexparser.entrypoint import parse_file
 
+from speechlm_bib.published.rule import search_query
+
 from arxiv_server import ArxivReplayServer
 from conftest import REPO, SURVEY_README, run_script
+from scholarly_server import ReplayServer
 
-SYNC_SUMMARY = ("50 added, 0 changed, 0 unchanged, 0 already stored (not fetched), "
+SYNC_SUMMARY = ("54 added, 0 changed, 0 unchanged, 0 already stored (not fetched), "
                 "0 unknown to arXiv, 0 failed")
+TITLE_SUMMARY = ("rows linked to nothing, searched by title: 5 linked, 0 with candidates (none "
+                 "chosen), 2 not found, 4 too short to search, 0 searched before, 0 failed "
+                 "(DBLP 7 requests)")
+MODELS = "entries/existing_speechlms/"
+LINKED_BY_TITLE = {f"{MODELS}270-moshi.yaml": "2410.00037",  # a PDF on kyutai.org
+                   f"{MODELS}340-spectron.yaml": "2305.15255",  # OpenReview
+                   f"{MODELS}380-voxtlm.yaml": "2309.07937",  # IEEE Xplore
+                   f"{MODELS}410-voicebox.yaml": "2306.15687",  # NeurIPS proceedings
+                   f"{MODELS}440-twist.yaml": "2305.13009"}  # NeurIPS proceedings
+"""Rows whose link no database resolves, linked by their title to the preprint DBLP knows."""
+NOT_FOUND = [f"{MODELS}170-minicpm-o.yaml", f"{MODELS}260-parrot.yaml"]
+"""A GitHub page and an OpenReview submission whose titles DBLP does not have."""
+TOO_SHORT = [f"{MODELS}010-openai-advanced-voice-mode.yaml", f"{MODELS}020-claude-voice-mode.yaml",
+             f"{MODELS}030-mindgpt-4o-audio.yaml", f"{MODELS}110-csm.yaml"]
+"""Product names and a generic phrase: never searched."""
 NAME_SPELLINGS = ["120-minmo.yaml", "250-uniaudio.yaml", "060-w2v-bert.yaml",
-                  "070-wav2vec-2-0.yaml"]
+                  "070-wav2vec-2-0.yaml", "380-voxtlm.yaml"]
 
 
 def _entries(root: Path) -> dict[str, dict[str, str]]:
@@ -36,7 +55,8 @@ def _records(path: Path) -> dict[str, str]:
 
 
 def test_import_sync_build_check_with_the_installed_command(
-        tmp_path: Path, arxiv: ArxivReplayServer) -> None:
+        tmp_path: Path, arxiv: ArxivReplayServer,
+        survey_scholarly: tuple[ReplayServer, ReplayServer]) -> None:
     root = tmp_path / "new-list"
     root.mkdir()
     env = dict(os.environ)  # with the loopback server's address
@@ -59,27 +79,57 @@ def test_import_sync_build_check_with_the_installed_command(
 
     synced = run_script("sync", cwd=root, env=env)
     assert (synced.returncode, synced.stderr) == (0, ""), synced.stderr
-    assert synced.stdout.splitlines()[0] == SYNC_SUMMARY
-    assert [sorted(r.id_list) for r in arxiv.requests] == [sorted(set(with_arxiv.values()))]
+    lines = synced.stdout.splitlines()
+    assert lines[0] == SYNC_SUMMARY
+    assert lines[lines.index(TITLE_SUMMARY) + 1:][:6] == [
+        *(f"  {path}: linked to arXiv {arxiv_id} by its title"
+          for path, arxiv_id in LINKED_BY_TITLE.items()),
+        "  6 more rows left unlinked (-v lists them)"]
+    _assert_requests(root, arxiv, survey_scholarly, entries)
+    linked = {path: e["arxiv"] for path, e in _entries(root).items() if "arxiv" in e}
+    assert linked == {**with_arxiv, **LINKED_BY_TITLE}
+    assert not any("arxiv" in e or "published" in e for path, e in _entries(root).items()
+                   if path in NOT_FOUND + TOO_SHORT)
     committed = json.loads((REPO / "data" / "arxiv.json").read_text(encoding="utf-8"))
     stored = json.loads((root / "data" / "arxiv.json").read_text(encoding="utf-8"))
-    assert stored == {i: committed[i] for i in sorted(set(with_arxiv.values()))}
+    assert stored == {i: committed[i] for i in sorted(set(linked.values()))}
 
-    keys = {path: e["key"] for path, e in _entries(root).items() if path in with_arxiv}
-    assert len(keys) == len(with_arxiv), "sync pins the key of every arXiv entry"
-    _assert_references(root, keys, with_arxiv)
+    keys = {path: e["key"] for path, e in _entries(root).items() if path in linked}
+    assert len(keys) == len(linked), "sync pins the key of every arXiv entry"
+    assert keys[f"{MODELS}270-moshi.yaml"] == keys["entries/mixed_tokenizers/020-mimi.yaml"]
+    _assert_references(root, keys, linked)
 
     built = run_script("build", cwd=root, env=env)
     assert (built.returncode, built.stdout, built.stderr) == (0, "nothing to write\n", "")
     up_to_date = run_script("build", "--check", cwd=root / "entries", env=env)
     assert (up_to_date.returncode, up_to_date.stdout) == (0, "up to date\n")
 
-    _assert_check(root, [path for path in without if path not in pinned], env)
+    _assert_check(root, [path for path in without
+                         if path not in pinned and path not in LINKED_BY_TITLE], env)
     assert sorted(p.name for p in root.iterdir()) == [
         ".gitignore", ".speechlm-bib.lock", "CITATION.cff", "README.md", "data", "entries",
         "references.bib"]
     cff = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
     assert cff["preferred-citation"]["journal"] == "arXiv preprint arXiv:2410.03751"
+
+
+def _assert_requests(root: Path, arxiv: ArxivReplayServer,
+                     scholarly: tuple[ReplayServer, ReplayServer],
+                     imported: dict[str, dict[str, str]]) -> None:
+    """One arXiv request for every work, the imported and those linked by title; one DBLP
+    search a searched title, before the published versions are looked up; no title search
+    for a title too short; data/published.json keeps each search's outcome."""
+    ids = {e["arxiv"] for e in imported.values() if "arxiv" in e} | set(LINKED_BY_TITLE.values())
+    assert [sorted(r.id_list) for r in arxiv.requests] == [sorted(ids)]
+    dblp, crossref = scholarly
+    searches = [r.param("q") or "" for r in dblp.requests if r.path == "/search/publ/api"]
+    titled = [imported[path]["title"] for path in [*NOT_FOUND, *LINKED_BY_TITLE]]
+    assert sorted(searches[:7]) == sorted(search_query(title) for title in titled)
+    assert not {search_query(imported[path]["title"]) for path in TOO_SHORT} & set(searches)
+    assert (len(arxiv.requests), len(dblp.requests), len(crossref.requests)) == (1, 93, 15)
+    stored = json.loads((root / "data" / "published.json").read_text(encoding="utf-8"))
+    assert sorted((s["outcome"], s.get("arxiv")) for s in stored["titles"].values()) == sorted(
+        [*(("linked", i) for i in LINKED_BY_TITLE.values()), ("none", None), ("none", None)])
 
 
 def _assert_references(root: Path, keys: dict[str, str], arxiv_ids: dict[str, str]) -> None:
@@ -96,26 +146,31 @@ def _assert_references(root: Path, keys: dict[str, str], arxiv_ids: dict[str, st
     hand = set(_records(REPO / "entries" / "records.bib"))
     # The survey's hand records (corrections and works no database knows) are not there;
     # every other record, published versions looked up in DBLP and Crossref included, is the
-    # survey's but Moshi's: the survey links its Moshi row to the paper, making the
-    # row's name a protected term, while the README links that row to kyutai.org.
+    # survey's, Moshi's too: its row, which links a PDF on kyutai.org, is linked to the paper
+    # by its title, as the survey links it, so the row's name is a protected term.
     differing = {key for key in fresh if key in survey and key not in hand
                  and key != "cui2024recent" and fresh[key] != survey[key]}
-    assert differing == {"defossez2024moshi"}
+    assert differing == set()
+    assert {"nachmani2023spoken", "le2023voicebox", "hassid2023textually",
+            "maiti2023voxtlm"} <= set(fresh)
     # dGSLM's row links its TACL version, without the preprint: its key is the version's year.
     assert set(fresh) - set(survey) == {"nguyen2023generative"}
     assert "journal = {Transactions of the Association for Computational Linguistics}" in \
         fresh["nguyen2023generative"]
-    assert "title = {Moshi: a speech-text" in fresh["defossez2024moshi"]
-    assert "title = {{Moshi}: a speech-text" in survey["defossez2024moshi"]
+    assert "title = {{Moshi}: a speech-text" in fresh["defossez2024moshi"]
+    assert "booktitle = {International Conference on Learning Representations (ICLR 2024)}" \
+        in fresh["nachmani2023spoken"]
 
 
 def _assert_check(root: Path, unlinked: list[str], env: dict[str, str]) -> None:
-    """check: every row without an arXiv id or a pinned version is unlinked (an error), Mimi
-    cites Moshi, and four rows spell their work's name otherwise than the work does."""
+    """check: every row without an arXiv id or a pinned version is unlinked (an error): 39,
+    down from 44 before rows were searched by title; Mimi cites Moshi, and five rows spell
+    their work's name otherwise than the work does (VoxtLM's preprint calls itself
+    "Voxtlm")."""
     report = run_script("check", "--format", "json", cwd=root, env=env)
     assert (report.returncode, report.stderr) == (1, "")
     document = json.loads(report.stdout)
-    assert document["summary"] == {"error": 45, "warning": 5, "info": 0}
+    assert document["summary"] == {"error": 40, "warning": 6, "info": 0}
     errors = [(f["code"], f["path"]) for f in document["findings"] if f["severity"] == "error"]
     # GPST's version is not in the Crossref replay: pinned, it waits for its metadata.
     assert errors == sorted([("missing-metadata", "entries/existing_speechlms/450-gpst.yaml"),
@@ -127,4 +182,4 @@ def _assert_check(root: Path, unlinked: list[str], env: dict[str, str]) -> None:
                                        *(("name-spelling", name) for name in NAME_SPELLINGS)])
     text = run_script("check", cwd=root, env=env)
     assert text.returncode == 1
-    assert text.stdout.splitlines()[-1] == "45 errors, 5 warnings"
+    assert text.stdout.splitlines()[-1] == "40 errors, 6 warnings"

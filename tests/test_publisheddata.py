@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ from speechlm_bib.model import (
     ListedCandidate,
     PublishedData,
     PublishedVersion,
+    TitleCandidate,
+    TitleSearch,
     VersionDecision,
 )
 from speechlm_bib.sources.dblp import parse_record
@@ -32,6 +35,25 @@ DATA = PublishedData(
     {"dblp:journals/tacl/X21": PublishedVersion("dblp:journals/tacl/X21", RECORD, WORK),
      "doi:10.1162/tacl_a_00430": PublishedVersion("doi:10.1162/tacl_a_00430", None, WORK)})
 PATH = Path("data/published.json")
+TWIST = "Textually pretrained speech language models"
+TITLES = {
+    "textuallypretrainedspeechlanguagemodels": TitleSearch(
+        TWIST, "candidates", candidates=(
+            TitleCandidate("dblp:journals/corr/abs-2305-13009", "arxiv: '2305.13009'", "CoRR",
+                           2023, "Michael Hassid", "Textually Pretrained Speech Language Models"),
+            TitleCandidate("dblp:journals/spl/SilvaH24", "published: dblp:journals/spl/SilvaH24",
+                           "IEEE Signal Process. Lett.", 2024, "Ana Silva",
+                           "Textually Pretrained Speech Language Models")),
+        why="works by different first authors: Michael Hassid, Ana Silva"),
+    "moshiaspeechtextfoundationmodelforrealtimedialogue": TitleSearch(
+        "Moshi: a speech-text foundation model for real-time dialogue", "linked",
+        arxiv="2410.00037"),
+    "librispeechanasrcorpusbasedonpublicdomainaudiobooks": TitleSearch(
+        "Librispeech: An ASR corpus based on public domain audio books", "linked",
+        published="dblp:conf/icassp/PanayotovCPK15"),
+    "parrotautoregressivespokendialoguelanguagemodeling": TitleSearch(
+        "Parrot: Autoregressive Spoken Dialogue Language Modeling", "none"),
+}
 
 
 def test_what_is_written_reads_back_the_same_and_writes_the_same_bytes() -> None:
@@ -42,6 +64,21 @@ def test_what_is_written_reads_back_the_same_and_writes_the_same_bytes() -> None
     assert render_published_store(again) == text
     assert text.index('"2101.00001"') < text.index('"2102.01192"') < text.index('"2410.00037"')
     assert text.endswith("}\n") and "T \u00e9" in text
+
+
+def test_title_searches_read_back_sorted_and_are_left_out_when_there_are_none() -> None:
+    data = PublishedData(DATA.decisions, DATA.versions, TITLES)
+    text = render_published_store(data)
+    again = parse_published_store(text, PATH)
+
+    assert again == data
+    assert render_published_store(again) == text
+    assert list(json.loads(text)) == ["decisions", "versions", "titles"]
+    assert list(json.loads(text)["titles"]) == sorted(TITLES)
+    assert json.loads(text)["titles"]["moshiaspeechtextfoundationmodelforrealtimedialogue"] == {
+        "title": "Moshi: a speech-text foundation model for real-time dialogue",
+        "outcome": "linked", "arxiv": "2410.00037"}
+    assert "titles" not in json.loads(render_published_store(DATA))
 
 
 def test_the_committed_store_reads_back_byte_for_byte() -> None:
@@ -56,6 +93,14 @@ def test_the_committed_store_reads_back_byte_for_byte() -> None:
     ('{\n "versions": {\n  "doi:10.1/x": {"crossref": {"type": "x"}}}}', 3,
      "'crossref' needs a DOI, a type and a title"),
     ('{"decisions": {\n', 2, "damaged JSON"),
+    ('{\n "titles": {\n  "x": {"title": "X", "outcome": "linked"}}}', 3,
+     "a linked title names its arXiv id or its version"),
+    ('{\n "titles": {\n  "x": {"title": "X", "outcome": "none", "arxiv": "2410.00037"}}}', 3,
+     "a linked title names its arXiv id or its version, no other does"),
+    ('{\n "titles": {\n  "x": {"title": "X", "outcome": "chosen"}}}', 3,
+     "outcome 'chosen' is none of linked, candidates, none"),
+    ('{\n "titles": {\n  "x": {"title": "X", "outcome": "candidates", "candidates": [{}]}}}',
+     3, "'record'"),
 ])
 def test_damage_is_named_with_its_line(text: str, line: int, problem: str) -> None:
     with pytest.raises(InputError) as error:

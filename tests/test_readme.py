@@ -148,6 +148,21 @@ def test_replace_keeps_crlf_and_the_markers() -> None:
                         + end_marker("tables") + "\r\nb\r\n")
 
 
+@pytest.mark.parametrize("fence", ["```", "~~~~", "```markdown", "  ````"])
+def test_markers_shown_in_a_fence_are_text(fence: str) -> None:
+    """A README documenting the markers keeps its example; only the real block is replaced."""
+    example = (fence + "\n" + begin_marker("tables") + "\n" + end_marker("citation")
+               + "\n" + fence.strip().rstrip("markdown") + "\n")
+    text = example + begin_marker("tables") + "\nold\n" + end_marker("tables") + "\n"
+    assert [(b.name, b.begin) for b in find_blocks(text, Path("README.md"))] == [("tables", 4)]
+    assert replace_blocks(text, {"tables": "new"}, Path("README.md")).startswith(example)
+
+
+def test_inline_code_is_no_fence() -> None:
+    text = "```x``` y\n" + begin_marker("tables") + "\n" + end_marker("tables") + "\n"
+    assert [b.begin for b in find_blocks(text, Path("README.md"))] == [1]
+
+
 cell_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
                     min_size=1, max_size=40).filter(lambda s: s.strip() != "")
 

@@ -115,12 +115,18 @@ def imported(tmp_path: Path) -> Path:
 def _offline(**settings: str) -> dict[str, str]:
     return {**os.environ, "SPEECHLM_BIB_ARXIV_API": NOWHERE, "SPEECHLM_BIB_ARXIV_RETRIES": "1",
             "SPEECHLM_BIB_ARXIV_DELAY": "1", "SPEECHLM_BIB_CROSSREF_API": NOWHERE,
-            "SPEECHLM_BIB_CROSSREF_RETRIES": "0", "SPEECHLM_BIB_DBLP_API": NOWHERE, **settings}
+            "SPEECHLM_BIB_CROSSREF_RETRIES": "0", "SPEECHLM_BIB_DBLP_API": NOWHERE,
+            "SPEECHLM_BIB_DBLP_RETRIES": "0", "SPEECHLM_BIB_DBLP_DELAY": "0", **settings}
 
 
 PINNED = ("doi:10.18653/v1/2024.acl-long.97, doi:10.1162/tacl_a_00545, "
           "doi:10.1162/tacl_a_00430")
 """The published versions the imported README's links pin (an Anthology page, two TACL DOIs)."""
+TITLED = ("entries/existing_speechlms/170-minicpm-o.yaml, entries/existing_speechlms/260-parrot"
+          ".yaml, entries/existing_speechlms/270-moshi.yaml, entries/existing_speechlms/340-"
+          "spectron.yaml, entries/existing_speechlms/380-voxtlm.yaml, entries/existing_speechlms/"
+          "410-voicebox.yaml, entries/existing_speechlms/440-twist.yaml")
+"""The imported rows linked to nothing whose title is long enough to be searched in DBLP."""
 
 
 def test_a_first_sync_without_network_says_why_once_and_writes_nothing(imported: Path) -> None:
@@ -135,6 +141,9 @@ def test_a_first_sync_without_network_says_why_once_and_writes_nothing(imported:
         f"speechlm-bib: sync incomplete: {count} arXiv ids could not be fetched from {NOWHERE} "
         f"({cause}): {_first_ten(imported)} and {count - 10} more (-v lists them all); "
         "nothing was written; run sync again",
+        f"speechlm-bib: sync incomplete: 7 rows could not be searched by title (DBLP ({NOWHERE}): "
+        f"{cause}; DBLP ({NOWHERE}): not asked after 3 failures in a row ({cause})): {TITLED}; "
+        "nothing was stored for them; run sync again",
         f"speechlm-bib: sync incomplete: 3 published versions could not be looked up (Crossref "
         f"({NOWHERE}): {cause}): {PINNED}; nothing was stored for them; run sync again",
     ]
@@ -142,6 +151,12 @@ def test_a_first_sync_without_network_says_why_once_and_writes_nothing(imported:
         "0 added, 0 changed, 0 unchanged, 0 already stored (not fetched), 0 unknown to arXiv, "
         f"{count} failed",
         f"  failed {count} ids: {cause} (-v lists them)",
+        "rows linked to nothing, searched by title: 0 linked, 0 with candidates (none chosen), "
+        "0 not found, 4 too short to search, 0 searched before, 7 failed (DBLP 3 requests)",
+        "  4 more rows left unlinked (-v lists them)",
+        f"  failed 3 rows: DBLP ({NOWHERE}): {cause} (-v lists them)",
+        f"  failed 4 rows: DBLP ({NOWHERE}): not asked after 3 failures in a row ({cause}) "
+        "(-v lists them)",
         "published versions: 0 upgraded, 0 with candidates (none chosen), 0 without, 3 failed "
         "(DBLP 0, Crossref 3 requests)",
         f"  failed 3 ids: Crossref ({NOWHERE}): {cause} (-v lists them)",

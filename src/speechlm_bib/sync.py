@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .model import ArxivMetadata, Library, Repository
 from .published.plan import PublishedOutcome
+from .published.titleplan import TitleOutcome
 from .sources.arxiv import FetchResult, is_withdrawn
 from .store.plan import pin_key
 
@@ -104,7 +105,7 @@ def pinned_entries(keys: Mapping[Path, str], texts: Mapping[Path, str]) -> dict[
 
 @dataclass(frozen=True, slots=True)
 class SyncOutcome:
-    """What a sync did: each arXiv id's change, the published versions, the files written."""
+    """What a sync did: each arXiv id's change, titles, published versions, files written."""
 
     changes: tuple[Change, ...] = ()
     skipped: int = 0
@@ -114,6 +115,8 @@ class SyncOutcome:
     endpoint: str = ""
     """The arXiv API asked."""
     published: PublishedOutcome = field(default_factory=PublishedOutcome)
+    titles: TitleOutcome = field(default_factory=TitleOutcome)
+    """The title searches of rows linked to nothing."""
     written: tuple[Path, ...] = ()
 
     def count(self, kind: str) -> int:
@@ -133,10 +136,11 @@ class SyncOutcome:
     @property
     def partial(self) -> bool:
         """Whether something could not be fetched or looked up."""
-        return bool(self.failed or self.published.failed)
+        return bool(self.failed or self.published.failed or self.titles.failed)
 
     @property
     def found_anything(self) -> bool:
-        """Whether arXiv or a published-version lookup gave anything at all."""
+        """Whether arXiv, a published-version lookup or a title search gave anything at all."""
         fetched = any(c.kind not in {FAILED, UNKNOWN} for c in self.changes)
-        return fetched or len(self.published.failed) < len(self.published.changes)
+        looked_up = len(self.published.failed) < len(self.published.changes)
+        return fetched or looked_up or self.titles.searched

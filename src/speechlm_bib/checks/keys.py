@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..bibtex.latex import field_text
 from ..keys import is_valid_key, make_key
 from ..link import scheme_key
-from ..model import KEEP_PREPRINT, Finding, Library, Record, Row
+from ..model import Finding, Library, Record, Row
 from .common import finding, written
 
 
@@ -30,15 +30,8 @@ def _row_link(library: Library, row: Row) -> Finding | None:
     entry, key = row.entry, row.key
     if row.record is not None:
         return None
-    if entry.arxiv and entry.arxiv not in library.arxiv:
-        return finding(
-            library, "error", "missing-metadata", entry.path, entry.line_of("arxiv"), key,
-            f"no stored metadata for arXiv {entry.arxiv}; run `speechlm-bib sync`", entry.arxiv)
-    if entry.published is not None and entry.published != KEEP_PREPRINT:
-        return finding(
-            library, "error", "missing-metadata", entry.path, entry.line_of("published"), key,
-            f"no stored published version {entry.published}; run `speechlm-bib sync`",
-            entry.published)
+    if not row.unlinked:
+        return _missing(library, row)
     if key is None:
         return finding(library, "error", "unlinked-entry", entry.path, 1, None,
                        "the entry has neither a key nor an arXiv id: it cites nothing")
@@ -46,6 +39,19 @@ def _row_link(library: Library, row: Row) -> Finding | None:
         library, "error", "unlinked-entry", entry.path, entry.line_of("key"), key,
         f"no record in entries/records.bib has the key '{key}' and the entry has no arXiv id",
         key)
+
+
+def _missing(library: Library, row: Row) -> Finding:
+    """A row linked to an arXiv id or a pinned version whose data is not stored yet."""
+    entry, key = row.entry, row.key
+    if entry.arxiv:
+        return finding(
+            library, "error", "missing-metadata", entry.path, entry.line_of("arxiv"), key,
+            f"no stored metadata for arXiv {entry.arxiv}; run `speechlm-bib sync`", entry.arxiv)
+    pin = entry.published or ""
+    return finding(
+        library, "error", "missing-metadata", entry.path, entry.line_of("published"), key,
+        f"no stored published version {pin}; run `speechlm-bib sync`", pin)
 
 
 def check_list_keys(library: Library) -> Iterator[Finding]:

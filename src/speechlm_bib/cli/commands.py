@@ -68,10 +68,12 @@ def add(settings: Settings, id_or_url: str, section: str, name: str | None,
 
 @command(example="speechlm-bib sync --only defossez2024moshi")
 @click.option("--refresh", is_flag=True,
-              help="Fetch again what is stored already, and ask again about the published "
-                   "version of works that have none confirmed.")
+              help="Fetch again what is stored already, ask again about the published "
+                   "version of works that have none confirmed, and search again the titles "
+                   "that linked nothing.")
 @click.option("--arxiv-only", is_flag=True,
-              help="Fetch arXiv metadata only; look up no published versions.")
+              help="Fetch arXiv metadata only; look up no published versions, search no "
+                   "titles.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--only", "only", multiple=True, metavar="KEY",
               help="Sync only the entries with this key or arXiv id (repeatable).")
@@ -82,10 +84,11 @@ def sync(ctx: click.Context, settings: Settings, refresh: bool, arxiv_only: bool
          dry_run: bool, only: tuple[str, ...], output: str) -> None:
     """Fetch arXiv metadata and published versions.
 
-    Only ids without stored metadata are fetched (all of them with --refresh); works without
-    a stored decision on their published version are looked up in DBLP and Crossref. What
-    is fetched is stored, new keys are pinned in their entries and the generated files are
-    rebuilt.
+    Rows linked to nothing whose title was not searched before are searched in DBLP by it,
+    and linked when the title names one work. Only ids without stored metadata are fetched
+    (all of them with --refresh); works without a stored decision on their published
+    version are looked up in DBLP and Crossref. What is fetched is stored, new links and
+    keys are written into their entries and the generated files are rebuilt.
     """
     from ..render.syncreport import render_sync_json, render_sync_text, sync_failures
     from ..services.sync import SyncOptions, run_sync  # the core loads when a command runs

@@ -40,6 +40,7 @@ from .works import (
     CANDIDATES,
     CONFIRMED,
     KEEP_PREPRINT,
+    LINKED,
     NONE,
     ArxivMetadata,
     CrossrefWork,
@@ -48,6 +49,8 @@ from .works import (
     ListedCandidate,
     PublishedData,
     PublishedVersion,
+    TitleCandidate,
+    TitleSearch,
     Version,
     VersionDecision,
 )
@@ -61,6 +64,7 @@ __all__ = [
     "GENERATED",
     "HAND",
     "KEEP_PREPRINT",
+    "LINKED",
     "NONE",
     "PUBLISHED",
     "Acknowledgement",
@@ -84,6 +88,8 @@ __all__ = [
     "Repository",
     "Row",
     "Section",
+    "TitleCandidate",
+    "TitleSearch",
     "Version",
     "VersionDecision",
 ]

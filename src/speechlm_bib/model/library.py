@@ -10,7 +10,7 @@ from pathlib import Path
 from .findings import Problem
 from .list import Entry, Section
 from .pairs import last_value
-from .works import ArxivMetadata, HandRecord, PublishedData, PublishedVersion
+from .works import KEEP_PREPRINT, ArxivMetadata, HandRecord, PublishedData, PublishedVersion
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +100,16 @@ class Row:
     entry: Entry
     key: str | None
     record: Record | None
+
+    @property
+    def unlinked(self) -> bool:
+        """Whether the row is linked to nothing: no record, no arXiv id, no pinned version.
+
+        What ``check`` reports as ``unlinked-entry`` (a key, if any, names no hand record),
+        and the rows ``sync`` searches DBLP for by their title.
+        """
+        pinned = self.entry.published not in (None, KEEP_PREPRINT)
+        return self.record is None and not self.entry.arxiv and not pinned
 
 
 @dataclass(frozen=True, slots=True)

@@ -119,12 +119,51 @@ class VersionDecision:
     candidates: tuple[ListedCandidate, ...] = ()
 
 
+LINKED = "linked"
+"""A title search that linked its rows (to an arXiv id, or by pinning a DBLP record)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TitleCandidate:
+    """A DBLP record with a row's title, listed because sync could not tell it is the row's."""
+
+    record: str
+    """The record's id, ``dblp:KEY``."""
+    line: str
+    """The entry line that would link the row to it: ``arxiv: 'ID'`` or ``published: dblp:KEY``."""
+    venue: str
+    year: int | None
+    first_author: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class TitleSearch:
+    """What sync's DBLP search by the title of rows linked to nothing decided."""
+
+    title: str
+    """The title searched, as the row writes it."""
+    kind: str
+    """``LINKED``, ``CANDIDATES`` (listed, none chosen) or ``NONE``."""
+    arxiv: str | None = None
+    """The arXiv id the rows were linked to."""
+    published: str | None = None
+    """The version the rows were pinned to (``dblp:KEY``), when DBLP knows no preprint."""
+    candidates: tuple[TitleCandidate, ...] = ()
+    why: str | None = None
+    """Why none of the candidates was chosen."""
+
+
 @dataclass(frozen=True, slots=True)
 class PublishedData:
-    """data/published.json: the decision for each arXiv work and the versions fetched."""
+    """data/published.json: the decision for each arXiv work and the versions fetched.
+
+    ``titles`` holds the title searches of rows linked to nothing, by folded title.
+    """
 
     decisions: Mapping[str, VersionDecision] = field(default_factory=dict)
     versions: Mapping[str, PublishedVersion] = field(default_factory=dict)
+    titles: Mapping[str, TitleSearch] = field(default_factory=dict)
 
     def version_of(self, entry: Entry) -> PublishedVersion | None:
         """The published version an entry's work takes: pinned, else confirmed, else None."""

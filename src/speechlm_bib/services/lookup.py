@@ -5,6 +5,9 @@ Retry-After) and keeps to the request budget: one DBLP search per preprint, one 
 version, one Crossref request per DOI. What it returns is plain data: the decision for each
 preprint (by `published.decide`), the versions fetched, and what failed with why.
 
+`Lookup.search_titles` searches DBLP by the titles of rows linked to nothing (one search a
+title; ``published.titles`` decides what the hits mean).
+
 `Lookup.resolve` turns a reference (a DOI, an ACL Anthology id, a DBLP key; see ``refs``)
 into its fetched version, and `Lookup.preprint_of` finds the arXiv preprint a database
 names for a version: ``add`` uses both, and an importer can, with ``refs.ref_of_link``, for
@@ -108,6 +111,21 @@ class Lookup:
             decisions[arxiv_id] = decide(Preprint.from_metadata(preprints[arxiv_id]),
                                          [from_dblp(hit) for hit in hits])
         return decisions, failed
+
+    def search_titles(self, titles: Mapping[str, str], bar: ProgressBar | None = None
+                      ) -> tuple[dict[str, tuple[DblpHit, ...]], dict[str, str]]:
+        """One DBLP search per title (by any key): each one's hits, and the failed ones with why.
+
+        A title nothing matched has no hits; titles giving the same query share its search.
+        """
+        queries = {key: search_query(title) for key, title in titles.items()}
+        with progress_of(bar, "DBLP title search", len(set(queries.values()))) as advance:
+            searched = self.dblp.search(list(dict.fromkeys(queries.values())), advance)
+        failed = {key: f"{self.labels[0]}: {searched.failed[query]}"
+                  for key, query in queries.items() if query in searched.failed}
+        hits = {key: searched.found.get(query, ()) for key, query in queries.items()
+                if key not in failed}
+        return hits, failed
 
     def fetch_versions(self, ids: Iterable[str],
                        bar: ProgressBar | None = None) -> Result[PublishedVersion]:

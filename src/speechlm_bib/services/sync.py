@@ -1,16 +1,19 @@
-"""The sync command: arXiv metadata, then the published versions, then one plan written.
+"""The sync command: rows linked by title, arXiv metadata, published versions, one plan written.
 
-Load the repository; fetch the arXiv metadata that is missing (or all of it, with refresh);
-look up in DBLP and Crossref the published version of every work without a stored decision
-(with refresh, also of those whose decision confirmed none) and fetch the versions entries
-pin; then write one plan: data/arxiv.json, data/published.json, the keys pinned in entries
-and the generated files. A sync that fetched nothing at all writes nothing; an unchanged
-sync sends no request.
+Load the repository; search DBLP by the title of each row linked to nothing that was not
+searched before, and link the rows whose title names one work (`services.titles`); fetch
+the arXiv metadata that is missing (or all of it, with refresh); look up in DBLP and
+Crossref the published version of every work without a stored decision (with refresh, also
+of those whose decision confirmed none) and fetch the versions entries pin; then write one
+plan: data/arxiv.json, data/published.json, the lines linking rows and the keys pinned in
+entries, and the generated files. A sync that fetched nothing at all writes nothing; an
+unchanged sync sends no request.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -37,6 +40,7 @@ from ..store.yamlfile import read_source
 from ..sync import FAILED, SyncOutcome, ids_to_fetch, keys_to_pin, merge, pinned_entries
 from .common import generated_files, require_complete
 from .lookup import Lookup, ScholarlySettings
+from .titles import TitleLinks, link_titles
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,31 +66,46 @@ class SyncOptions:
 
 def run_sync(root: Path, settings: SyncSettings, options: SyncOptions = SyncOptions(),
              progress: ProgressBar | None = None, lock_wait: float = LOCK_WAIT) -> SyncOutcome:
-    """Fetch what is missing, look up published versions, store both, pin keys, build."""
+    """Link rows by title, fetch what is missing, look up published versions, store, build."""
     with repository_lock(root, lock_wait):
         kept = open_cache(root, options.cache)
         repo = load_repository(root, kept)
         require_complete(repo)
         _check_only(repo, options.only)
-        ids = ids_to_fetch(repo, options.only, options.refresh)
-        in_scope = ids_to_fetch(repo, options.only, refresh=True)
-        result = _fetch(ids, settings.arxiv, progress)
-        store, changes = merge(repo.arxiv, result, ids)
-        synced = replace(repo, arxiv=store)
-        failed = {c.arxiv_id for c in changes if c.kind == FAILED}
-        published = PublishedOutcome(skipped="--arxiv-only")
-        if options.published:
-            synced, published = _sync_published(
-                synced, [i for i in in_scope if i not in failed], settings.scholarly, options,
-                progress)
-            published = replace(published, waiting=len(failed))
-        outcome = SyncOutcome(tuple(changes), len(in_scope) - len(ids), result.requests,
-                              settings.arxiv.api, published)
+        with _lookup(settings.scholarly, options.published) as lookup:
+            titled = TitleLinks(repo) if lookup is None else link_titles(
+                repo, lookup, options.refresh, options.only, progress)
+            outcome, synced = _sync(titled.repo, settings, options, lookup, progress)
+        outcome = replace(outcome, titles=titled.outcome)
         if options.dry_run or (outcome.partial and not outcome.found_anything):
             return outcome
-        written = apply_plan(_sync_plan(synced, partial=outcome.partial, cache=kept))
+        written = apply_plan(_sync_plan(synced, outcome.partial, titled.texts, kept))
         kept.save()
         return replace(outcome, written=tuple(written))
+
+
+def _lookup(settings: ScholarlySettings,
+            published: bool) -> AbstractContextManager[Lookup | None]:
+    """One DBLP and Crossref client for the whole sync (so their delays hold throughout)."""
+    return Lookup(settings) if published else nullcontext()
+
+
+def _sync(repo: Repository, settings: SyncSettings, options: SyncOptions,
+          lookup: Lookup | None, progress: ProgressBar | None) -> tuple[SyncOutcome, Repository]:
+    """The arXiv metadata fetched, then the published versions looked up."""
+    ids = ids_to_fetch(repo, options.only, options.refresh)
+    in_scope = ids_to_fetch(repo, options.only, refresh=True)
+    result = _fetch(ids, settings.arxiv, progress)
+    store, changes = merge(repo.arxiv, result, ids)
+    synced = replace(repo, arxiv=store)
+    failed = {c.arxiv_id for c in changes if c.kind == FAILED}
+    published = PublishedOutcome(skipped="--arxiv-only")
+    if lookup is not None:
+        synced, published = _sync_published(
+            synced, [i for i in in_scope if i not in failed], lookup, options, progress)
+        published = replace(published, waiting=len(failed))
+    return SyncOutcome(tuple(changes), len(in_scope) - len(ids), result.requests,
+                       settings.arxiv.api, published), synced
 
 
 def _check_only(repo: Repository, only: Collection[str]) -> None:
@@ -105,8 +124,7 @@ def _fetch(ids: list[str], settings: FetchSettings,
         return fetch_metadata(ids, settings, advance)
 
 
-def _sync_published(repo: Repository, ids: list[str], settings: ScholarlySettings,
-                    options: SyncOptions,
+def _sync_published(repo: Repository, ids: list[str], lookup: Lookup, options: SyncOptions,
                     progress: ProgressBar | None) -> tuple[Repository, PublishedOutcome]:
     """The repository with the published versions looked up, and what the lookup did."""
     works = works_to_look_up(repo, repo.arxiv, ids, options.refresh)
@@ -114,11 +132,12 @@ def _sync_published(repo: Repository, ids: list[str], settings: ScholarlySetting
     decided = len(set(ids) - set(works))
     if not works and not pins:
         return repo, PublishedOutcome(decided=decided)
-    with Lookup(settings) as lookup:
-        found = lookup.versions_of(works, pins, repo.published.versions, progress)
-    keys = _keys(repo)
-    outcome = PublishedOutcome(tuple(changes_of(found, works, keys, pins)), decided=decided,
-                               requests=dict(found.requests))
+    before = lookup.requests
+    found = lookup.versions_of(works, pins, repo.published.versions, progress)
+    requests = {service: count - before.get(service, 0) for service, count in
+                found.requests.items()}
+    outcome = PublishedOutcome(tuple(changes_of(found, works, _keys(repo), pins)),
+                               decided=decided, requests=requests)
     return replace(repo, published=merge_found(repo.published, found)), outcome
 
 
@@ -134,22 +153,23 @@ def _keys(repo: Repository) -> dict[str, str]:
     return keys
 
 
-def _sync_plan(repo: Repository, partial: bool, cache: Cache | None = None) -> Plan:
-    """The stored metadata, the keys pinned in entries and the generated files.
+def _sync_plan(repo: Repository, partial: bool, edited: Mapping[Path, str],
+               cache: Cache | None = None) -> Plan:
+    """The stored metadata, the entries linked by title, the keys pinned, the generated files.
 
     A partial sync may leave a record out (the survey's, say): then the generated files wait
     for the sync that completes it.
     """
     library = link(repo, memo=cache.section("records") if cache is not None else None)
     pins = keys_to_pin(library)
-    texts = {path: read_source(path) for path in pins}
+    texts = {path: edited[path] if path in edited else read_source(path) for path in pins}
     try:
         generated = generated_files(library, cache)
     except InputError:
         if not partial:
             raise
         generated = {}
-    return Plan.of(_stores(repo), pinned_entries(pins, texts), generated)
+    return Plan.of(_stores(repo), edited, pinned_entries(pins, texts), generated)
 
 
 def _stores(repo: Repository) -> Mapping[Path, str]:
@@ -159,7 +179,7 @@ def _stores(repo: Repository) -> Mapping[Path, str]:
     if repo.arxiv or (root / ARXIV_STORE).exists():
         files[root / ARXIV_STORE] = render_arxiv_store(repo.arxiv)
     data = repo.published
-    if data.decisions or data.versions or (root / PUBLISHED_STORE).exists():
+    if data.decisions or data.versions or data.titles or (root / PUBLISHED_STORE).exists():
         files[root / PUBLISHED_STORE] = render_published_store(data)
     return files
 

@@ -8,7 +8,8 @@ maintain are made on their text, line by line, so comments and layout stay as th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,4 +52,38 @@ def pin_key(text: str, key: str) -> str:
     while at < len(lines) and (lines[at].startswith("#") or lines[at].startswith("---")):
         at += 1
     lines.insert(at, f"key: {key}\n")
+    return "".join(lines)
+
+
+_TOP_KEY = re.compile(r"([A-Za-z_][\w-]*)\s*:")
+
+
+def add_field(text: str, line: str, later: Collection[str]) -> str:
+    r"""An entry file's text with a top-level line added, leaving every other line untouched.
+
+    The line goes where the field stands empty (``arxiv:`` with no value), else before the
+    first top-level field named in ``later`` (and the comment lines right above it), else at
+    the end: where the documented field order puts it.
+
+    >>> add_field("name: Moshi\nurl: https://kyutai.org\n# ours\nadded: 2024-10-01\n",
+    ...           "arxiv: '2410.00037'", {"published", "added"})
+    "name: Moshi\nurl: https://kyutai.org\narxiv: '2410.00037'\n# ours\nadded: 2024-10-01\n"
+    >>> add_field("name: Moshi", "arxiv: '2410.00037'", {"added"})
+    "name: Moshi\narxiv: '2410.00037'\n"
+    >>> add_field("arxiv:  # to find\nname: Moshi\n", "arxiv: '2410.00037'", {"added"})
+    "arxiv: '2410.00037'\nname: Moshi\n"
+    """
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    empty = re.compile(re.escape(line.split(":", 1)[0]) + r"\s*:\s*(?:#.*)?")
+    at = next((i for i, row in enumerate(lines) if empty.fullmatch(row.rstrip("\n"))), None)
+    if at is not None:
+        lines[at] = line + "\n"
+        return "".join(lines)
+    at = next((i for i, row in enumerate(lines)
+               if (m := _TOP_KEY.match(row)) and m.group(1) in later), len(lines))
+    while at > 0 and lines[at - 1].startswith("#"):
+        at -= 1
+    lines.insert(at, line + "\n")
     return "".join(lines)

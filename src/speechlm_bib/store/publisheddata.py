@@ -1,6 +1,6 @@
 """data/published.json: the published versions sync looked up, read and written deterministically.
 
-Two parts, each sorted by key, no timestamps::
+Two parts, and a third once sync searched a title, each sorted by key, no timestamps::
 
     {
      "decisions": {
@@ -13,13 +13,25 @@ Two parts, each sorted by key, no timestamps::
      "versions": {
       "dblp:conf/acl/CuiYJMZWGK25": {"dblp": "@inproceedings{DBLP:conf/acl/...", "crossref": {...}},
       "doi:10.1109/icassp.2015.7178964": {"crossref": {...}}
+     },
+     "titles": {
+      "moshiaspeechtextfoundationmodelforrealtimedialogue": {"title": "Moshi: a speech-text
+        foundation model for real-time dialogue", "outcome": "linked", "arxiv": "2410.00037"},
+      "textuallypretrainedspeechlanguagemodels": {"title": "...", "outcome": "candidates",
+        "why": "works by different first authors: ...", "candidates": [
+        {"record": "dblp:journals/corr/abs-2305-13009", "line": "arxiv: '2305.13009'",
+         "venue": "CoRR", "year": 2023, "first_author": "...", "title": "..."}]},
+      "parrotautoregressivespokendialogue...": {"title": "...", "outcome": "none"}
      }
     }
 
 ``decisions`` holds, for each arXiv work sync asked about, what the confirmation rule
 decided; ``versions`` every version a decision confirms or an entry pins: DBLP's record
 BibTeX as fetched and Crossref's metadata of its DOI. ``build`` computes the records' fields
-from them offline.
+from them offline. ``titles`` holds what DBLP's search by the title of rows linked to
+nothing decided (``published.titles``), by the folded title (``rule.fold_title``): the
+search is the title's, so rows sharing a title share it, and a row whose title is edited
+is searched again. It is written only once it holds something.
 """
 
 from __future__ import annotations
@@ -36,18 +48,22 @@ from ..memo import Memo
 from ..model import (
     CANDIDATES,
     CONFIRMED,
+    LINKED,
     NONE,
     CrossrefWork,
     DblpRecord,
     ListedCandidate,
     PublishedData,
     PublishedVersion,
+    TitleCandidate,
+    TitleSearch,
     VersionDecision,
 )
 from . import PUBLISHED_STORE, memoised
 from .yamlfile import read_source
 
 KINDS = (CONFIRMED, CANDIDATES, NONE)
+OUTCOMES = (LINKED, CANDIDATES, NONE)
 RESTORE = "restore it, or delete it and run sync to look the published versions up again"
 _LISTS = frozenset({"authors", "families"})
 
@@ -82,10 +98,13 @@ def parse_published_store(text: str, path: Path, memo: Memo | None = None) -> Pu
         versions = {}
         for where, item in _items(data, "versions"):
             versions[where] = _version(where, item, path, memo)
+        titles = {}
+        for where, item in _items(data, "titles"):
+            titles[where] = _title_search(item)
     except (_Damaged, KeyError, TypeError, ValueError) as error:
         raise InputError(f"{where} is damaged ({error}); {RESTORE}", path,
                          _line_of(text, where)) from None
-    return PublishedData(decisions, versions)
+    return PublishedData(decisions, versions, titles)
 
 
 def _line_of(text: str, key: str) -> int:
@@ -125,6 +144,26 @@ def _candidate(item: dict[str, Any]) -> ListedCandidate:
     return ListedCandidate(str(item["version"]), str(item["venue"]),
                            int(year) if year is not None else None, str(item["title"]),
                            tuple(str(reason) for reason in item["why"]))
+
+
+def _title_search(item: dict[str, Any]) -> TitleSearch:
+    kind = item["outcome"]
+    if kind not in OUTCOMES:
+        raise _Damaged(f"outcome {kind!r} is none of {', '.join(OUTCOMES)}")
+    arxiv, published = _optional(item, "arxiv"), _optional(item, "published")
+    if (kind == LINKED) != ((arxiv is None) != (published is None)):
+        raise _Damaged("a linked title names its arXiv id or its version, no other does")
+    candidates = tuple(_title_candidate(_mapping(c, "a candidate"))
+                       for c in item.get("candidates", []))
+    return TitleSearch(str(item["title"]), kind, arxiv, published, candidates,
+                       _optional(item, "why"))
+
+
+def _title_candidate(item: dict[str, Any]) -> TitleCandidate:
+    year = item.get("year")
+    return TitleCandidate(str(item["record"]), str(item["line"]), str(item["venue"]),
+                          int(year) if year is not None else None, str(item["first_author"]),
+                          str(item["title"]))
 
 
 def _version(version_id: str, item: dict[str, Any], path: Path,
@@ -169,12 +208,23 @@ def _optional(item: dict[str, Any], name: str) -> str | None:
 
 
 def render_published_store(store: PublishedData) -> str:
-    """The JSON text of the store: both parts sorted by key, fixed field order."""
+    """The JSON text of the store: each part sorted by key, fixed field order."""
     data = {
         "decisions": {key: _decision_dict(store.decisions[key]) for key in sorted(store.decisions)},
         "versions": {key: _version_dict(store.versions[key]) for key in sorted(store.versions)},
     }
+    if store.titles:
+        data["titles"] = {key: _title_dict(store.titles[key]) for key in sorted(store.titles)}
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def _title_dict(search: TitleSearch) -> dict[str, Any]:
+    item: dict[str, Any] = {"title": search.title, "outcome": search.kind}
+    optional = {"arxiv": search.arxiv, "published": search.published, "why": search.why}
+    item.update({name: value for name, value in optional.items() if value is not None})
+    if search.candidates:
+        item["candidates"] = [asdict(candidate) for candidate in search.candidates]
+    return item
 
 
 def _decision_dict(decision: VersionDecision) -> dict[str, Any]:
