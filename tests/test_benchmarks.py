@@ -59,13 +59,30 @@ def test_quick_run_prints_every_row(capsys: pytest.CaptureFixture[str]) -> None:
     assert bench.main(["--sync-sizes", "30", "--sizes", "40", "--repeat", "1",
                        "--survey-repeat", "1", "--no-peers"]) == 0
     table = capsys.readouterr().out
-    rows = {tuple(cell.strip() for cell in line.strip("|").split("|")[:3])
+    rows = {tuple(cell.strip() for cell in line.strip("|").split("|")[:4])
             for line in table.splitlines() if line.startswith("| ")}
-    assert {("sync: first", "30", "1"), ("sync: unchanged re-sync", "30", "0"),
-            ("sync: --refresh", "30", "1")} <= rows
-    assert {("survey: build --check", "survey", ""), ("build", "40", ""),
-            ("build --check", "40", "")} <= rows
-    assert any(what == "check" for what, _, _ in rows)
+    assert {("sync: first", "30", "varied", "1"), ("sync: unchanged re-sync", "30", "varied", "0"),
+            ("sync: --refresh", "30", "varied", "1")} <= rows
+    for label in ("build --check", "check"):
+        for cache in ("warm cache", "no cache"):
+            assert (f"survey: {label}, {cache}", "survey", "", "") in rows
+    for corpus in synth.CORPORA:
+        assert {(label, "40", corpus, "") for label in bench.OURS} <= rows
+
+
+def test_targets_compare_figures_of_the_same_run() -> None:
+    fast, slow, tidy = bench.Figures(1.0, 100), bench.Figures(2.5, 300), bench.Figures(2.2, 250)
+    results: bench.Results = {(10_000, "varied"): {"build, warm cache": fast, "bibtex-tidy": tidy},
+                              (100_000, "varied"): {"build, warm cache": slow}}
+    assert bench._target("build, warm cache", 10_000, "varied", fast, results) == (
+        "<= 0.5x bibtex-tidy, < 250 MB", "met (0.45x)")
+    assert bench._target("build, warm cache", 10_000, "varied", slow, results)[1] == (
+        "NOT MET (1.14x)")
+    assert bench._target("build, warm cache", 100_000, "varied", slow, results)[1] == (
+        "met (2.5x time, 3.0x memory)")
+    resync = bench.Row("sync: unchanged re-sync", "10,000", "varied", "0", "1.10", "90")
+    row, = bench.sync_against_build([resync], results)
+    assert (row.target, row.note) == ("0 requests, <= build", "NOT MET (1.10x build)")
 
 
 @pytest.mark.browser

@@ -102,6 +102,7 @@ def test_a_cache_that_cannot_be_written_does_not_stop_a_command(
     assert run("build", "--check", root=survey_repo).exit_code == 0
     assert run("check", root=survey_repo).exit_code == 0
     assert tree_bytes(survey_repo) == before
+    assert (survey_repo / CACHE_DIR).read_text(encoding="utf-8").startswith("a file where")
 
 
 def test_bad_input_leaves_no_cache_behind(run: Cli, survey_repo: Path) -> None:
