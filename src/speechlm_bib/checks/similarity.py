@@ -7,7 +7,9 @@ Two normalised titles are nearly equal when three things hold:
   three stems);
 - their sequences of stems are equal once at most one word is taken out of each: a word
   added, dropped, changed or moved, spelling variants within a word's first letters;
-- difflib's ratio of the two titles is at least ``SIMILARITY``.
+- difflib's ratio of the two titles is at least ``SIMILARITY``, one way or the other (difflib's
+  ratio of a to b is not always that of b to a: taking the larger keeps the findings
+  independent of the order of the records).
 
 Titles are blocked by their stem sequence and each sequence with one word left out: only
 titles that share one of those signatures are candidates, so that the candidates grow with
@@ -109,4 +111,5 @@ def _near(first: str, second: str) -> bool:
 
     if first == second or fuzz.ratio(first, second, score_cutoff=_CUTOFF) == 0:
         return False
-    return difflib.SequenceMatcher(None, first, second, autojunk=False).ratio() >= SIMILARITY
+    return any(difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= SIMILARITY
+               for a, b in ((first, second), (second, first)))
