@@ -7,10 +7,13 @@ and errors stay instant) and echoes what it did.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
+from ..store.answers import Answer, remembered
 from .app import Settings, command, progress_bar
 from .formats import CITE_FORMATS, EXPORT_FORMATS, IMPORT_FORMATS, REPORT_FORMATS
 
@@ -117,17 +120,42 @@ def build(settings: Settings, check: bool) -> None:
 
     Works offline, from entries/ and the stored metadata; writes only what changed.
     """
+    root = settings.find_root()
+    if check:
+        _answer(settings, root, ("build", "--check"), lambda: _build_check(root, settings))
     from ..services.repository import run_build  # the core loads when a command runs
 
-    root = settings.find_root()
-    # A check writes nothing, so it takes no lock and reads no lock setting.
-    paths = (run_build(root, check=True, cache=settings.cache) if check
-             else run_build(root, lock_wait=settings.lock_wait, cache=settings.cache))
-    names = ", ".join(str(p.relative_to(root)) for p in paths)
-    if check and paths:
-        click.echo(f"out of date: {names} (run `speechlm-bib build`)", err=True)
-        raise click.exceptions.Exit(1)
-    click.echo(f"{'up to date' if check else 'wrote ' + names if paths else 'nothing to write'}")
+    paths = run_build(root, lock_wait=settings.lock_wait, cache=settings.cache)
+    click.echo(f"wrote {_names(root, paths)}" if paths else "nothing to write")
+
+
+def _build_check(root: Path, settings: Settings) -> Answer:
+    """The answer of ``build --check``: it writes nothing, so it takes no lock."""
+    from ..services.repository import run_build  # the core loads when a command runs
+
+    paths = run_build(root, check=True, cache=settings.cache)
+    if paths:
+        return Answer("", f"out of date: {_names(root, paths)} (run `speechlm-bib build`)\n", 1)
+    return Answer("up to date\n", "", 0)
+
+
+def _names(root: Path, paths: list[Path]) -> str:
+    return ", ".join(str(p.relative_to(root)) for p in paths)
+
+
+def _answer(settings: Settings, root: Path, command: tuple[str, ...] | None,
+            make: Callable[[], Answer]) -> NoReturn:
+    """Print a read-only command's answer: kept from the last run on the same files, or made.
+
+    Without a command to keep it under, without the cache, or with -v (whose log lines are
+    not kept), the answer is made.
+    """
+    verbose = bool(click.get_current_context().meta.get("speechlm_bib.verbose"))
+    keep = command is not None and settings.cache and not verbose
+    answer = remembered(root, command, make) if command is not None and keep else make()
+    click.echo(answer.stdout, nl=False)
+    click.echo(answer.stderr, nl=False, err=True)
+    raise click.exceptions.Exit(answer.status)
 
 
 @command(example="speechlm-bib check --strict paper/main.tex")
@@ -147,12 +175,19 @@ def check(settings: Settings, papers: tuple[Path, ...], output: str, strict: boo
     files it declares define keys as the repository does. The papers' findings come
     first; the records they do not cite are summed up in one line.
     """
-    from ..render.report import RENDERERS, exit_status  # loaded when the command runs
-    from ..services.papers import run_check  # the core loads when a command runs
+    root = settings.find_root()
 
-    report = run_check(settings.find_root(), papers, cache=settings.cache)
-    click.echo(RENDERERS[output](report.findings, report.coverage, unused), nl=False)
-    raise click.exceptions.Exit(exit_status(report.findings, strict))
+    def make() -> Answer:
+        from ..render.report import RENDERERS, exit_status  # loaded when the command runs
+        from ..services.papers import run_check  # the core loads when a command runs
+
+        report = run_check(root, papers, cache=settings.cache)
+        return Answer(RENDERERS[output](report.findings, report.coverage, unused), "",
+                      exit_status(report.findings, strict))
+
+    # A paper's answer depends on files anywhere: only the repository's own is kept.
+    kept_as = None if papers else ("check", output, str(strict), str(unused))
+    _answer(settings, root, kept_as, make)
 
 
 @command(example="speechlm-bib cite --format biblatex")
