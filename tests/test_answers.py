@@ -86,7 +86,7 @@ def test_an_answer_made_while_the_files_changed_is_not_kept(survey_repo: Path) -
         return Answer("made\n", "", 0)
 
     assert remembered(survey_repo, ("check",), make) == Answer("made\n", "", 0)
-    assert not (survey_repo / CACHE_DIR / f"{answers.SECTION}.json").exists()
+    assert not (survey_repo / CACHE_DIR / f"{answers.SECTION}.cache").exists()
     assert remembered(survey_repo, ("check",), lambda: Answer("again\n", "", 0)).stdout == (
         "again\n")
     assert remembered(survey_repo, ("check",), make).stdout == "again\n"

@@ -27,14 +27,14 @@ def outputs(run: Cli, root: Path) -> dict[str, object]:
 
 
 def cache_files(root: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted((root / CACHE_DIR).glob("*.json"))}
+    return {p.name: p.read_bytes() for p in sorted((root / CACHE_DIR).glob("*.cache"))}
 
 
 def test_outputs_with_a_cold_a_warm_and_no_cache_are_the_same(
         run: Cli, survey_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cold = outputs(run, survey_repo)
     kept = cache_files(survey_repo)
-    assert {"entries.json", "records.json", "bibtex.json"} <= kept.keys()
+    assert {"entries.cache", "records.cache", "bibtex.cache"} <= kept.keys()
     warm = outputs(run, survey_repo)
     assert warm == cold
     assert cache_files(survey_repo) == kept  # an unchanged repository rewrites nothing
@@ -69,16 +69,15 @@ def test_a_changed_hand_record_is_normalised_again(run: Cli, survey_repo: Path) 
     lambda data: data[: len(data) // 2],
     lambda data: b"not json\n{}",
     lambda data: data.replace(b'"fingerprint": "', b'"fingerprint": "x', 1),
-    lambda data: data.rsplit(b"\n", 1)[0] + b"\n" + data.rsplit(b"\n", 1)[1].replace(
-        b"{", b"{\"0\":1,", 1),
+    lambda data: data[:-1] + bytes([data[-1] ^ 1]),
 ], ids=["empty", "truncated", "garbage", "other-version", "checksum-mismatch"])
 def test_a_damaged_cache_is_read_as_empty_and_rewritten(
         run: Cli, survey_repo: Path, damage: object) -> None:
     cold = outputs(run, survey_repo)
-    for path in (survey_repo / CACHE_DIR).glob("*.json"):
+    for path in (survey_repo / CACHE_DIR).glob("*.cache"):
         path.write_bytes(damage(path.read_bytes()))  # type: ignore[operator]
     assert outputs(run, survey_repo) == cold
-    header = json.loads((survey_repo / CACHE_DIR / "records.json").read_bytes().split(b"\n")[0])
+    header = json.loads((survey_repo / CACHE_DIR / "records.cache").read_bytes().split(b"\n")[0])
     assert header["fingerprint"] == fingerprint()
 
 

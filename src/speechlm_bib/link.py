@@ -27,7 +27,7 @@ from .bibtex.names import bibtex_name
 from .errors import InputError
 from .ids import arxiv_url
 from .keys import free_key, make_key, unique_key
-from .memo import Memo, digest, from_plain, to_plain
+from .memo import Memo, digest, from_plain
 from .model import (
     ARXIV,
     HAND,
@@ -214,7 +214,7 @@ def _records(works: Iterable[_Work], repo: Repository,
         for index, parts in zip(missing, made, strict=True):
             found[index] = parts
             if memo is not None:
-                memo.put(keys[index], to_plain(parts))
+                memo.put(keys[index], parts)
     return tuple(_record(work, parts, repo)
                  for work, parts in zip(linked, found, strict=True) if parts is not None)
 

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..model import Record
-from ..model.pairs import last_value
 from .plaintext import fast_text
 
 _SPECIALS = {
@@ -218,7 +217,7 @@ def _walker_context() -> Any:
 
 def field_text(record: Record, name: str) -> str | None:
     """A record's field as plain text: as fetched when it was, else its BibTeX value decoded."""
-    plain = last_value(record.plain, name)
+    plain = record.plain_text(name)
     if plain is not None:
         return plain
     value = record.get(name)

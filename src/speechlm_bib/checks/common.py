@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..model import Finding, Library, Record
-from ..model.pairs import last_value
 
 
 def finding(library: Library, severity: str, code: str, path: Path | None, line: int,
@@ -20,5 +19,5 @@ def finding(library: Library, severity: str, code: str, path: Path | None, line:
 
 def written(record: Record, name: str) -> str | None:
     """A field as its source wrote it: fetched plain text, or the hand-maintained BibTeX."""
-    plain = last_value(record.plain, name)
+    plain = record.plain_text(name)
     return plain if plain is not None else record.get(name)

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from .findings import Problem
 from .list import Entry, Section
-from .pairs import last_value
 from .works import KEEP_PREPRINT, ArxivMetadata, HandRecord, PublishedData, PublishedVersion
 
 
@@ -78,14 +77,25 @@ class Record:
     fetched: tuple[tuple[str, str], ...] = ()
     """For a record with a hand record: the fetched fields the hand ones were laid over, as
     plain text, and ``type`` with the fetched entry type."""
+    _by_name: tuple[dict[str, str], dict[str, str], dict[str, str]] = field(
+        init=False, repr=False, compare=False)
+    """``fields``, ``origins`` and ``plain`` by name: checks look fields up many times."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_name",
+                           (dict(self.fields), dict(self.origins), dict(self.plain)))
 
     def get(self, name: str) -> str | None:
         """The BibTeX value of a field, or None."""
-        return last_value(self.fields, name)
+        return self._by_name[0].get(name)
 
     def origin(self, name: str) -> str | None:
         """Where a field came from: ``ARXIV``, ``PUBLISHED``, ``HAND``, or None if absent."""
-        return last_value(self.origins, name)
+        return self._by_name[1].get(name)
+
+    def plain_text(self, name: str) -> str | None:
+        """A field as plain text, for a field that was plain text before encoding; or None."""
+        return self._by_name[2].get(name)
 
     @property
     def sections(self) -> tuple[str, ...]:
@@ -175,6 +185,11 @@ def _resolved_folder(path: Path) -> Path:
 
 
 def _relative(path: Path, root: Path) -> str:
+    if path.is_absolute() and root.is_absolute() and ".." not in path.parts:
+        try:  # the files the repository lists sit under its root as given
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            pass
     try:
         return _resolved(path).relative_to(_resolved_folder(root)).as_posix()
     except ValueError:

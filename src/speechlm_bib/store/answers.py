@@ -97,7 +97,7 @@ def _key(command: tuple[str, ...], state: str) -> str:
 
 def _answer(value: Any) -> Answer | None:
     """A kept answer, or None when there is none or it is not one."""
-    if (isinstance(value, list) and len(value) == 3 and isinstance(value[0], str)
+    if (isinstance(value, (list, tuple)) and len(value) == 3 and isinstance(value[0], str)
             and isinstance(value[1], str) and type(value[2]) is int):
         return Answer(*value)
     return None

@@ -18,6 +18,7 @@ import hashlib
 import importlib.util
 import json
 import logging
+import marshal
 import os
 import sys
 from collections.abc import Iterator
@@ -26,10 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..memo import digest
+from ..memo import digest, to_plain
 
 CACHE_DIR = ".speechlm-bib-cache"
 """The cache's folder at the repository root (git-ignored)."""
+SUFFIX = ".cache"
+"""The suffix of the cache's files, one per section."""
 _IGNORE_ALL = "# Written by speechlm-bib: a cache, safe to delete.\n*\n"
 _LIBRARIES = ("bibtexparser", "pylatexenc", "yaml", "rapidfuzz")
 """The libraries whose versions the cached values depend on."""
@@ -51,35 +54,43 @@ class Section:
     complete: bool = True
     limit: int = 64
     used: dict[str, Any] = field(default_factory=dict)
-    added: bool = False
+    added: set[str] = field(default_factory=set)
+    """The digests of values put by this command, not yet in plain form."""
+    dropped: bool = False
 
     def get(self, digest: str) -> Any:
-        """The value under a digest, or None."""
+        """The value under a digest (in plain form, as read from the file), or None."""
         value = self.items.get(digest)
         if value is not None:
             self.used[digest] = value
         return value
 
     def put(self, digest: str, value: Any) -> None:
-        """Keep a value under its digest."""
+        """Keep a value under its digest; it is made plain when the section is saved."""
         self.used[digest] = value
-        self.added = True
+        self.added.add(digest)
 
     def forget(self, digest: str) -> None:
         """Drop a value that turned out unusable (damaged)."""
         self.items.pop(digest, None)
         self.used.pop(digest, None)
-        self.added = True
+        self.added.discard(digest)
+        self.dropped = True
 
     def to_save(self) -> dict[str, Any] | None:
         """What the section's file should hold now, or None when it is up to date."""
+        changed = bool(self.added) or self.dropped
         if self.complete:
-            changed = self.added or self.used.keys() != self.items.keys()
-            return self.used if changed else None
-        if not self.added:
+            changed = changed or self.used.keys() != self.items.keys()
+            return self._plain(self.used) if changed else None
+        if not changed:
             return None
         kept = {k: v for k, v in self.items.items() if k not in self.used} | self.used
-        return dict(list(kept.items())[-self.limit:])
+        return self._plain(dict(list(kept.items())[-self.limit:]))
+
+    def _plain(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The values with those put by this command made plain."""
+        return {k: to_plain(v) if k in self.added else v for k, v in values.items()}
 
 
 @dataclass(slots=True)
@@ -96,7 +107,7 @@ class Cache:
         """A section, read from its file the first time it is asked for."""
         found = self.sections.get(name)
         if found is None:
-            items = _read(self.folder / f"{name}.json") if self.folder is not None else {}
+            items = _read(self.folder / f"{name}{SUFFIX}") if self.folder is not None else {}
             found = self.sections[name] = Section(name, items, complete, limit)
         return found
 
@@ -107,7 +118,7 @@ class Cache:
         for section in self.sections.values():
             items = section.to_save()
             if items is not None:
-                _write(self.folder, f"{section.name}.json", items)
+                _write(self.folder, f"{section.name}{SUFFIX}", items)
 
 
 def open_cache(root: Path, enabled: bool = True) -> Cache:
@@ -156,7 +167,9 @@ def _read(path: Path) -> dict[str, Any]:
     """The values of one file of the cache; empty when it is missing, damaged or foreign.
 
     A file is a line of JSON naming the fingerprint of what wrote it and the checksum of the
-    rest, then the values as one JSON object.
+    rest, then the values as one dictionary in ``marshal``'s format (Python's own, for the
+    tuples and strings of plain values; read only when the fingerprint is this code's and the
+    checksum holds).
     """
     try:
         head, _, body = path.read_bytes().partition(b"\n")
@@ -164,8 +177,10 @@ def _read(path: Path) -> dict[str, Any]:
         if (not isinstance(header, dict) or header.get("fingerprint") != fingerprint()
                 or header.get("checksum") != _checksum(body)):
             return {}
-        items = json.loads(body)
-    except (OSError, ValueError):
+        # Only a file this very installation wrote gets here: its fingerprint holds the size
+        # and time of each of the package's modules, and the checksum holds.
+        items = marshal.loads(body)  # noqa: S302
+    except (OSError, ValueError, EOFError, TypeError):
         return {}
     return items if isinstance(items, dict) else {}
 
@@ -176,7 +191,7 @@ def _checksum(body: bytes) -> str:
 
 def _write(folder: Path, name: str, items: dict[str, Any]) -> None:
     """Write one file of the cache atomically; give up quietly when the folder is not ours."""
-    body = json.dumps(items, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    body = marshal.dumps(items)
     header = json.dumps({"fingerprint": fingerprint(), "checksum": _checksum(body)})
     try:
         _prepare(folder)

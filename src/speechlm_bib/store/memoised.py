@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..memo import Memo, digest, from_plain, to_plain, tuples
+from ..memo import Memo, digest, from_plain, tuples
 from ..model import Acknowledgement, Entry, HandRecord, Section
 from .entries import parse_entry
 from .yamlfile import read_source
@@ -22,21 +22,18 @@ if TYPE_CHECKING:
     from ..paper import BibRecord
 
 T = TypeVar("T")
-_ENTRY_FIELDS: dict[str, Callable[[Any], Any]] = {
-    "path": Path,
-    "acknowledge": lambda items: tuple(from_plain(Acknowledgement, a) for a in items),
-}
 
 
 def load_entry(path: Path, section: Section, memo: Memo) -> Entry:
     """One entry file, read and validated (or as it was the last time it had this text)."""
     text = read_source(path)
     key = digest("entry", str(path), _section_digest(section), text)
-    found = _recall(memo, key, _decode_entry)
+    # The path is part of the digest: the kept entry's is this one (not parsed again).
+    found = _recall(memo, key, lambda plain: _decode_entry(plain, path))
     if found is not None:
         return found
     entry = parse_entry(text, path, section)
-    memo.put(key, to_plain(entry))
+    memo.put(key, entry)
     return entry
 
 
@@ -49,7 +46,7 @@ def parse_hand_records(text: str, path: Path, memo: Memo) -> dict[str, HandRecor
     if found is not None:
         return found
     records = parse(text, path)
-    memo.put(key, [to_plain(record) for record in records.values()])
+    memo.put(key, list(records.values()))
     return records
 
 
@@ -59,11 +56,11 @@ def parse_bib_records(text: str, path: Path,
     from .paperbib import read_bib_records  # bibtexparser, on a miss
 
     key = digest("bib", str(path), text)
-    found = _recall(memo, key, _decode_bib)
+    found = _recall(memo, key, lambda plain: _decode_bib(plain, path))
     if found is not None:
         return found
     records, skipped = read_bib_records(text, path)
-    memo.put(key, [[to_plain(record) for record in records], list(skipped)])
+    memo.put(key, [records, skipped])
     return records, skipped
 
 
@@ -84,8 +81,12 @@ def _recall(memo: Memo, key: str, decode: Callable[[Any], T]) -> T | None:
         return None
 
 
-def _decode_entry(plain: Any) -> Entry:
-    return from_plain(Entry, plain, _ENTRY_FIELDS)
+def _decode_entry(plain: Any, path: Path) -> Entry:
+    return from_plain(Entry, plain, {"path": lambda _: path, "acknowledge": _acknowledgements})
+
+
+def _acknowledgements(items: Any) -> tuple[Acknowledgement, ...]:
+    return tuple(from_plain(Acknowledgement, item) for item in items)
 
 
 def _decode_hand_records(plain: Any) -> dict[str, HandRecord]:
@@ -93,9 +94,9 @@ def _decode_hand_records(plain: Any) -> dict[str, HandRecord]:
     return {record.key: record for record in records}
 
 
-def _decode_bib(plain: Any) -> tuple[tuple[BibRecord, ...], tuple[int, ...]]:
+def _decode_bib(plain: Any, path: Path) -> tuple[tuple[BibRecord, ...], tuple[int, ...]]:
     from ..paper import BibRecord
 
     records, skipped = plain
-    return (tuple(from_plain(BibRecord, item, {"path": Path}) for item in records),
+    return (tuple(from_plain(BibRecord, item, {"path": lambda _: path}) for item in records),
             tuples(skipped))
