@@ -31,7 +31,7 @@ def import_command(settings: Settings, markdown: Path, dry_run: bool, output: st
     left without a link.
     """
     from ..render.adoption import IMPORT_RENDERERS  # loaded when the command runs, as below
-    from ..services.repository import run_import  # the core loads when a command runs
+    from ..services.adoption import run_import  # the core loads when a command runs
 
     root = (settings.root or Path.cwd()).resolve()
     report = run_import(root, markdown, dry_run=dry_run, lock_wait=settings.lock_wait)

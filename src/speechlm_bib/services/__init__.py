@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .add import run_add
+    from .adoption import run_import
     from .common import generated_files, load_library, scan_papers, write_output
     from .papers import CheckReport, ExportResult, load_paper, run_check, run_export
     from .rename import RenameResult, run_rename
-    from .repository import run_build, run_cite, run_import, run_latex_table
+    from .repository import run_build, run_cite, run_latex_table
     from .site import run_site
     from .sync import run_sync
 
@@ -27,7 +28,7 @@ _MODULES = {
     "scan_papers": "common", "write_output": "common", "CheckReport": "papers",
     "ExportResult": "papers", "load_paper": "papers", "run_check": "papers",
     "run_export": "papers", "RenameResult": "rename", "run_rename": "rename",
-    "run_build": "repository", "run_cite": "repository", "run_import": "repository",
+    "run_build": "repository", "run_cite": "repository", "run_import": "adoption",
     "run_latex_table": "repository", "run_site": "site", "run_sync": "sync",
 }
 
