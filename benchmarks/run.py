@@ -208,15 +208,23 @@ def bench_survey(times: int, work: Path) -> list[Row]:
         elif source.exists():
             shutil.copy2(source, root / name)
     warm, cold = tool_env(), tool_env({"SPEECHLM_BIB_CACHE": "off"})
-    commands = {BARE: ([sys.executable, "-c", "import click, yaml"], warm)}
+    entry = sorted((root / "entries").rglob("*.yaml"))[-1]
+    commands: dict[str, tuple[list[str], dict[str, str], Path | None]] = {
+        BARE: ([sys.executable, "-c", "import click, yaml"], warm, None)}
     for args in (("build", "--check"), ("check",)):
-        commands[f"survey: {' '.join(args)}, warm cache"] = (tool(*args), warm)
-        commands[f"survey: {' '.join(args)}, no cache"] = (tool(*args), cold)
-    run_process(tool("check"), root, warm)  # fills the cache
+        what = " ".join(args)
+        commands[f"survey: {what}, unchanged, warm cache"] = (tool(*args), warm, None)
+        commands[f"survey: {what}, one entry edited, warm cache"] = (tool(*args), warm, entry)
+        commands[f"survey: {what}, no cache"] = (tool(*args), cold, None)
+    for args in (("build", "--check"), ("check",)):
+        run_process(tool(*args), root, warm)  # fills the cache
     samples: dict[str, list[Run]] = {label: [] for label in commands}
     log(f"survey x{times}")
-    for _ in range(times):  # interleaved, so that all see the same machine load
-        for label, (argv, env) in commands.items():
+    for turn in range(times):  # interleaved, so that all see the same machine load
+        for label, (argv, env, edited) in commands.items():
+            if edited is not None:  # a new comment line: the file is new to the cache
+                with edited.open("a", encoding="utf-8") as handle:
+                    handle.write(f"# edited {turn} {label}\n")
             samples[label].append(run_process(argv, root, env))
     bare = statistics.median(r.wall for r in samples[BARE])
     return [_survey_row(label, runs, bare) for label, runs in samples.items()]

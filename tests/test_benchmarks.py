@@ -64,8 +64,8 @@ def test_quick_run_prints_every_row(capsys: pytest.CaptureFixture[str]) -> None:
     assert {("sync: first", "30", "varied", "1"), ("sync: unchanged re-sync", "30", "varied", "0"),
             ("sync: --refresh", "30", "varied", "1")} <= rows
     for label in ("build --check", "check"):
-        for cache in ("warm cache", "no cache"):
-            assert (f"survey: {label}, {cache}", "survey", "", "") in rows
+        for case in ("unchanged, warm cache", "one entry edited, warm cache", "no cache"):
+            assert (f"survey: {label}, {case}", "survey", "", "") in rows
     for corpus in synth.CORPORA:
         assert {(label, "40", corpus, "") for label in bench.OURS} <= rows
 
