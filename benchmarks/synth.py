@@ -7,7 +7,12 @@ entry files, plus paper.tex citing every key. It returns the replay entries
 (``{arxiv_id: <entry> bytes}``) for tests/arxiv_server.py's ``ArxivReplayServer``, built with
 its ``make_entry`` so that the loopback server answers exactly what the store holds.
 
-The same ``n`` and ``seed`` give the same bytes.
+Two corpora: ``varied`` (the default) draws titles from 35 words, marked words and made-up
+names, and authors from many families; ``adversarial`` draws every title from a vocabulary of
+20 words and every family name from 10, as the papers of one subfield share their words and
+labs their authors: near-duplicate detection and key assignment meet their hard case there.
+
+The same ``n``, ``seed`` and corpus give the same bytes.
 """
 
 from __future__ import annotations
@@ -130,6 +135,11 @@ _FAMILY = ("Défossez", "Cui", "van den Oord", "Kaiser", "Adi", "Gao", "Nguyen",
 _SYLLABLES = ("ka", "mo", "shi", "vox", "tral", "lu", "na", "ri", "ze", "qu", "en", "da", "po",
               "lin", "gua", "so", "ny", "ha", "ru", "bi", "ta", "xo", "vel", "dor")
 _CATEGORIES = ("cs.CL", "cs.SD", "eess.AS", "cs.LG", None)
+_FEW_WORDS = _WORDS[:20]
+"""The adversarial corpus's vocabulary: every title is made of these 20 words."""
+_FEW_FAMILIES = _FAMILY[:10]
+"""The adversarial corpus's family names."""
+CORPORA = ("varied", "adversarial")
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,16 +187,30 @@ def _authors(rng: random.Random) -> tuple[str, ...]:
     )
 
 
-def make_works(n: int, seed: int = 0) -> list[Work]:
-    """N synthetic arXiv works spread over the sections."""
+def _few_title(rng: random.Random) -> str:
+    """A title of 4 to 11 words from the adversarial corpus's 20."""
+    text = " ".join(rng.choice(_FEW_WORDS) for _ in range(rng.randint(4, 11)))
+    return text[0].upper() + text[1:]
+
+
+def _few_authors(rng: random.Random) -> tuple[str, ...]:
+    count = rng.choice((1, 2, 3, 3, 4, 5, 6, 8, 12, 30))
+    return tuple(f"{rng.choice(_GIVEN)} {rng.choice(_FEW_FAMILIES)}" for _ in range(count))
+
+
+def make_works(n: int, seed: int = 0, corpus: str = "varied") -> list[Work]:
+    """N synthetic arXiv works of a corpus (``CORPORA``) spread over the sections."""
+    if corpus not in CORPORA:
+        raise ValueError(f"unknown corpus {corpus!r}: {', '.join(CORPORA)}")
+    title, authors = (_title, _authors) if corpus == "varied" else (_few_title, _few_authors)
     rng = random.Random(seed)
     works = []
     for index in range(n):
         identifier = arxiv_id(index)
         published = f"20{identifier[:2]}-{identifier[2:4]}-15"
         meta = ArxivMetadata(
-            id=identifier, version=rng.choice((1, 1, 1, 2, 3)), title=_title(rng),
-            authors=_authors(rng), published=published, updated=published,
+            id=identifier, version=rng.choice((1, 1, 1, 2, 3)), title=title(rng),
+            authors=authors(rng), published=published, updated=published,
             primary_category=rng.choice(_CATEGORIES),
         )
         section = SECTIONS[index % len(SECTIONS)]
@@ -204,9 +228,10 @@ def replay_entries(works: list[Work]) -> dict[str, bytes]:
     }
 
 
-def generate(root: Path, n: int, *, synced: bool = False, seed: int = 0) -> dict[str, bytes]:
+def generate(root: Path, n: int, *, synced: bool = False, seed: int = 0,
+             corpus: str = "varied") -> dict[str, bytes]:
     """Write a repository of n arXiv entries under root; the matching replay entries."""
-    works = make_works(n, seed)
+    works = make_works(n, seed, corpus)
     entries_dir = root / "entries"
     for section in SECTIONS:
         (entries_dir / section).mkdir(parents=True, exist_ok=True)

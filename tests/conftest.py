@@ -24,6 +24,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from speechlm_bib.cli import cli
+from speechlm_bib.store.cache import CACHE_DIR
 
 from arxiv_search_server import ArxivSearchServer
 from arxiv_server import ArxivReplayServer, load_replay
@@ -223,9 +224,14 @@ def run_script(*args: str | Path, cwd: Path,
 
 
 def tree_bytes(root: Path) -> dict[str, bytes]:
-    """Every file under root (but the lock file) with its bytes, to compare whole trees."""
+    """Every file of the repository at root with its bytes, to compare whole trees.
+
+    The lock file and the cache (tests/test_cache.py shows it never changes an output) are
+    not the repository's content.
+    """
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and p.name != ".speechlm-bib.lock"}
+            if p.is_file() and p.name != ".speechlm-bib.lock"
+            and CACHE_DIR not in p.relative_to(root).parts}
 
 
 ADOPT = DATA / "adopt"

@@ -59,13 +59,30 @@ def test_quick_run_prints_every_row(capsys: pytest.CaptureFixture[str]) -> None:
     assert bench.main(["--sync-sizes", "30", "--sizes", "40", "--repeat", "1",
                        "--survey-repeat", "1", "--no-peers"]) == 0
     table = capsys.readouterr().out
-    rows = {tuple(cell.strip() for cell in line.strip("|").split("|")[:3])
+    rows = {tuple(cell.strip() for cell in line.strip("|").split("|")[:4])
             for line in table.splitlines() if line.startswith("| ")}
-    assert {("sync: first", "30", "1"), ("sync: unchanged re-sync", "30", "0"),
-            ("sync: --refresh", "30", "1")} <= rows
-    assert {("survey: build --check", "survey", ""), ("build", "40", ""),
-            ("build --check", "40", "")} <= rows
-    assert any(what == "check" for what, _, _ in rows)
+    assert {("sync: first", "30", "varied", "1"), ("sync: unchanged re-sync", "30", "varied", "0"),
+            ("sync: --refresh", "30", "varied", "1")} <= rows
+    for label in ("build --check", "check"):
+        for case in ("unchanged, warm cache", "one entry edited, warm cache", "no cache"):
+            assert (f"survey: {label}, {case}", "survey", "", "") in rows
+    for corpus in synth.CORPORA:
+        assert {(label, "40", corpus, "") for label in bench.OURS} <= rows
+
+
+def test_targets_compare_figures_of_the_same_run() -> None:
+    fast, slow, tidy = bench.Figures(1.0, 100), bench.Figures(2.5, 300), bench.Figures(2.2, 250)
+    results: bench.Results = {(10_000, "varied"): {"build, warm cache": fast, "bibtex-tidy": tidy},
+                              (100_000, "varied"): {"build, warm cache": slow}}
+    assert bench._target("build, warm cache", 10_000, "varied", fast, results) == (
+        "<= 0.5x bibtex-tidy, < 250 MB", "met (0.45x)")
+    assert bench._target("build, warm cache", 10_000, "varied", slow, results)[1] == (
+        "NOT MET (1.14x)")
+    assert bench._target("build, warm cache", 100_000, "varied", slow, results)[1] == (
+        "met (2.5x time, 3.0x memory)")
+    resync = bench.Row("sync: unchanged re-sync", "10,000", "varied", "0", "1.10", "90")
+    row, = bench.sync_against_build([resync], results)
+    assert (row.target, row.note) == ("0 requests, <= build", "NOT MET (1.10x build)")
 
 
 @pytest.mark.browser
@@ -89,3 +106,16 @@ def test_texscan_prints_a_row_per_paper(capsys: pytest.CaptureFixture[str]) -> N
     assert [row[0].strip() for row in rows] == [
         "synth paper.tex, N = 40", "prose, N = 40", "prose, harder forms, N = 40"]
     assert [int(row[2].replace(",", "")) for row in rows] == [43, 40, 40]
+
+
+def test_adversarial_corpus_draws_from_few_words_and_families(tmp_path: Path, run: Cli) -> None:
+    works = synth.make_works(300, corpus="adversarial")
+    words = {word.lower() for w in works for word in w.meta.title.split()}
+    families = {author.split()[-1] for w in works for author in w.meta.authors}
+    assert words == set(synth._FEW_WORDS)
+    assert len(families) <= 10
+    assert synth.make_works(300) != works
+    synth.generate(tmp_path, 50, synced=True, corpus="adversarial")
+    assert run("build", root=tmp_path).exit_code == 0
+    with pytest.raises(ValueError, match="unknown corpus"):
+        synth.make_works(1, corpus="other")

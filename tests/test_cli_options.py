@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from speechlm_bib.cli import cli
+from speechlm_bib.cli import cli, formats
+from speechlm_bib.render import adoption, citation, exports, report
 
 from conftest import Cli, run_subprocess, tree_bytes
 
@@ -143,3 +144,10 @@ def test_written_files_keep_their_mode_and_new_ones_follow_the_umask(
     run("export", "-o", tmp_path / "all.bib", root=survey_repo)
     run("latex-table", "datasets", "-o", tmp_path / "datasets.tex", root=survey_repo)
     assert _mode(tmp_path / "all.bib") == _mode(tmp_path / "datasets.tex") == 0o644
+
+
+def test_format_choices_name_the_renderers_formats() -> None:
+    assert formats.IMPORT_FORMATS == adoption.IMPORT_FORMATS
+    assert formats.CITE_FORMATS == citation.CITE_FORMATS
+    assert formats.EXPORT_FORMATS == exports.FORMATS
+    assert formats.REPORT_FORMATS == report.FORMATS

@@ -107,8 +107,8 @@ def test_import_sync_build_check_with_the_installed_command(
     _assert_check(root, [path for path in without
                          if path not in pinned and path not in LINKED_BY_TITLE], env)
     assert sorted(p.name for p in root.iterdir()) == [
-        ".gitignore", ".speechlm-bib.lock", "CITATION.cff", "README.md", "data", "entries",
-        "references.bib"]
+        ".gitignore", ".speechlm-bib-cache", ".speechlm-bib.lock", "CITATION.cff", "README.md",
+        "data", "entries", "references.bib"]
     cff = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
     assert cff["preferred-citation"]["journal"] == "arXiv preprint arXiv:2410.03751"
 

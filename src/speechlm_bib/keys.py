@@ -9,12 +9,12 @@ import functools
 import re
 import unicodedata
 from collections.abc import Container, Iterable
+from typing import TYPE_CHECKING
 
-from bibtexparser.middlewares.names import (
-    InvalidNameError,
-    NameParts,
-    parse_single_name_into_parts,
-)
+from .familynames import plain_family
+
+if TYPE_CHECKING:
+    from bibtexparser.middlewares.names import NameParts
 
 STOP_WORDS = frozenset({
     "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it",
@@ -48,12 +48,16 @@ def name_parts(name: str) -> NameParts | None:
     >>> name_parts("Aäron van den Oord").von
     ['van', 'den']
     """
+    # bibtexparser loads with the first name that needs its parser, not at start-up.
+    from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
+
     try:
         return parse_single_name_into_parts(name, strict=False)
     except InvalidNameError:
         return None
 
 
+@functools.lru_cache(maxsize=65536)
 def family_name(name: str) -> str:
     """The family name of a person, particles such as "van den" dropped.
 
@@ -64,6 +68,9 @@ def family_name(name: str) -> str:
     >>> family_name("{OpenAI}")
     'OpenAI'
     """
+    plain = plain_family(name)
+    if plain is not None:
+        return plain
     parts = name_parts(name)
     if parts is None:
         return name.strip("{} ")

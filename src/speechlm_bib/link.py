@@ -9,7 +9,9 @@ pages, volume, publisher and DOI, keeping its eprint fields. A hand-maintained r
 key is the work's is laid over the fetched fields: the hand fields win field by field.
 
 Each work becomes one ``Record``: its fields normalised into BibTeX by the middlewares of
-``bibtex.middlewares``, where each field came from, and the entries citing it.
+``bibtex.middlewares``, where each field came from, and the entries citing it. Given a memo
+(a section of the cache), a work normalised before from the same data is not normalised
+again: its normalised fields are found under the digest of that data.
 """
 
 from __future__ import annotations
@@ -18,18 +20,14 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-from bibtexparser.library import Library as BibtexLibrary
-from bibtexparser.middlewares.middleware import BlockMiddleware
-from bibtexparser.model import Entry as BibtexEntry
-from bibtexparser.model import Field
+from typing import TYPE_CHECKING, Any
 
 from .bibtex.latex import to_text
-from .bibtex.middlewares import PLAIN, TERMS, default_stack
 from .bibtex.names import bibtex_name
 from .errors import InputError
 from .ids import arxiv_url
 from .keys import free_key, make_key, unique_key
+from .memo import Memo, digest, from_plain
 from .model import (
     ARXIV,
     HAND,
@@ -46,6 +44,10 @@ from .model import (
 from .published.fields import WorkFields, version_key, work_fields
 from .published.rule import lay_over
 from .store import ENTRIES, LIST_FILE, RECORDS_FILE
+
+if TYPE_CHECKING:
+    from bibtexparser.middlewares.middleware import BlockMiddleware
+    from bibtexparser.model import Entry as BibtexEntry
 
 logger = logging.getLogger(__name__)
 
@@ -70,11 +72,26 @@ class _Work:
             self.version is not None and self.arxiv_id is None)
 
 
-def link(repo: Repository, stack: Sequence[BlockMiddleware] | None = None) -> Library:
-    """The library of a repository: keys assigned once, one normalised record per work."""
+@dataclass(frozen=True, slots=True)
+class _Normalised:
+    """What normalising a work gives its record: type, fields and where they came from."""
+
+    type: str
+    fields: tuple[tuple[str, str], ...]
+    origins: tuple[tuple[str, str], ...]
+    plain: tuple[tuple[str, str], ...]
+    fetched: tuple[tuple[str, str], ...]
+
+
+def link(repo: Repository, stack: Sequence[BlockMiddleware] | None = None,
+         memo: Memo | None = None) -> Library:
+    """The library of a repository: keys assigned once, one normalised record per work.
+
+    A memo keeps what the default stack gave each work (a custom stack is not memoised).
+    """
     keys = assign_keys(repo)
     works = _works(repo, keys)
-    records = _records(works, repo, default_stack() if stack is None else stack)
+    records = _records(works, repo, stack, memo if stack is None else None)
     by_key = {record.key: record for record in records}
     rows = tuple(Row(entry, keys.get(entry.path), by_key.get(keys.get(entry.path, "")))
                  for entry in repo.entries)
@@ -184,41 +201,96 @@ def _name(entry: Entry) -> str:
 
 
 def _records(works: Iterable[_Work], repo: Repository,
-             stack: Sequence[BlockMiddleware]) -> tuple[Record, ...]:
+             stack: Sequence[BlockMiddleware] | None,
+             memo: Memo | None) -> tuple[Record, ...]:
     """The normalised record of every work that has data, in the works' order."""
     linked = [w for w in works if w.has_data]
-    library = BibtexLibrary([_to_entry(work, repo.terms) for work in linked])
-    for middleware in stack:
+    keys = [_digest(work, repo.terms) for work in linked] if memo is not None else []
+    found: list[_Normalised | None] = ([_recall(memo, key) for key in keys] if memo is not None
+                                       else [None] * len(linked))
+    missing = [index for index, parts in enumerate(found) if parts is None]
+    if missing:
+        made = _normalise([linked[i] for i in missing], repo.terms, stack)
+        for index, parts in zip(missing, made, strict=True):
+            found[index] = parts
+            if memo is not None:
+                memo.put(keys[index], parts)
+    return tuple(_record(work, parts, repo)
+                 for work, parts in zip(linked, found, strict=True) if parts is not None)
+
+
+def _terms(work: _Work, terms: Sequence[str]) -> tuple[str, ...]:
+    """What a work's title protects from lowercasing: the terms, and short names of its rows."""
+    names = tuple(e.name for e in work.entries if e.name and len(e.name.split()) <= 3)
+    return (*terms, *names)
+
+
+def _digest(work: _Work, terms: Sequence[str]) -> str:
+    """The digest of everything a work's normalised record is made from."""
+    return digest("record", work.key, _terms(work, terms), work.meta, work.hand, work.version)
+
+
+def _recall(memo: Memo, key: str) -> _Normalised | None:
+    plain = memo.get(key)
+    if plain is None:
+        return None
+    try:
+        return from_plain(_Normalised, plain)
+    except (TypeError, ValueError):
+        memo.forget(key)
+        return None
+
+
+def _normalise(works: Sequence[_Work], terms: Sequence[str],
+               stack: Sequence[BlockMiddleware] | None) -> list[_Normalised]:
+    """Works' records through the normalisation stack (the default one when None)."""
+    # bibtexparser and the middlewares load when a record is not in the cache.
+    from bibtexparser.library import Library as BibtexLibrary
+
+    from .bibtex.middlewares import default_stack
+
+    library = BibtexLibrary([_to_entry(work, terms) for work in works])
+    for middleware in default_stack() if stack is None else stack:
         library = middleware.transform(library)
-    return tuple(_record(work, entry, repo)
-                 for work, entry in zip(linked, library.entries, strict=True))
+    return [_normalised(work, entry)
+            for work, entry in zip(works, library.entries, strict=True)]
 
 
 def _to_entry(work: _Work, terms: Sequence[str]) -> BibtexEntry:
     """The bibtexparser entry of a work, its fetched fields still plain text."""
+    from bibtexparser.model import Entry, Field  # as _normalise
+
+    from .bibtex.middlewares import PLAIN, TERMS
+
     made = record_fields(work.meta, work.hand, work.version)
-    entry = BibtexEntry(made.type, work.key, [Field(n, v) for n, v in made.fields.items()])
-    names = tuple(e.name for e in work.entries if e.name and len(e.name.split()) <= 3)
+    entry = Entry(made.type, work.key, [Field(n, v) for n, v in made.fields.items()])
     entry.parser_metadata[PLAIN] = set(made.plain)
-    entry.parser_metadata[TERMS] = (*terms, *names)
+    entry.parser_metadata[TERMS] = _terms(work, terms)
     return entry
 
 
-def _record(work: _Work, entry: BibtexEntry, repo: Repository) -> Record:
+def _normalised(work: _Work, entry: Any) -> _Normalised:
+    """What a work's normalised bibtexparser entry gives its record."""
     made = record_fields(work.meta, work.hand, work.version)
     plain = tuple((name, _flat(value)) for name, value in made.fields.items()
                   if name in made.plain)
+    return _Normalised(
+        type=entry.entry_type, fields=tuple((f.key, str(f.value)) for f in entry.fields),
+        origins=tuple((f.key, made.origins[f.key]) for f in entry.fields), plain=plain,
+        fetched=_fetched(work) if work.hand is not None else (),
+    )
+
+
+def _record(work: _Work, parts: _Normalised, repo: Repository) -> Record:
     if work.hand is not None:
         path, line = repo.root / ENTRIES / RECORDS_FILE, work.hand.line
     else:
         path, line = work.entries[0].path, work.entries[0].line_of(
             "arxiv" if work.arxiv_id else "published")
     return Record(
-        key=work.key, type=entry.entry_type,
-        fields=tuple((f.key, str(f.value)) for f in entry.fields), entries=work.entries,
-        origins=tuple((f.key, made.origins[f.key]) for f in entry.fields), plain=plain,
-        arxiv_id=work.arxiv_id, arxiv=work.meta, hand=work.hand, path=path, line=line,
-        version=work.version, fetched=_fetched(work) if work.hand is not None else (),
+        key=work.key, type=parts.type, fields=parts.fields, entries=work.entries,
+        origins=parts.origins, plain=parts.plain, arxiv_id=work.arxiv_id, arxiv=work.meta,
+        hand=work.hand, path=path, line=line, version=work.version, fetched=parts.fetched,
     )
 
 

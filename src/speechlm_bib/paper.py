@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .tex.scan import CitedKeys
+if TYPE_CHECKING:  # the scanner (and pylatexenc) loads only with a paper to read
+    from .tex.scan import CitedKeys
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +66,7 @@ def definitions(paper: Paper) -> Mapping[str, tuple[BibRecord, ...]]:
 
     A key written twice in one file counts once there: BibTeX and biber read the first.
 
+    >>> from speechlm_bib.tex.scan import CitedKeys
     >>> record = lambda key, name: BibRecord(key, "misc", (), Path(name), 1)
     >>> files = (BibFile(Path("a.bib"), (record("x", "a.bib"), record("x", "a.bib"))),
     ...          BibFile(Path("b.bib"), (record("y", "b.bib"), record("x", "b.bib"))))

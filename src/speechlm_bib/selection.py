@@ -13,11 +13,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import InputError
 from .model import Library, Record
 from .paper import Paper, definitions
-from .tex.scan import Citation
+
+if TYPE_CHECKING:
+    from .tex.scan import Citation
 
 _KEY_SPLIT = re.compile(r"[\s,]+")
 

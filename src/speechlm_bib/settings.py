@@ -64,6 +64,26 @@ def integer(env: Mapping[str, str], name: str, default: int, *,
     return int(text)
 
 
+def switch(env: Mapping[str, str], name: str, default: bool) -> bool:
+    """An on/off setting of the environment: 1, on, yes, true or 0, off, no, false.
+
+    >>> switch({"X": "off"}, "X", True), switch({}, "X", True)
+    (False, True)
+    >>> switch({"X": "maybe"}, "X", True)
+    Traceback (most recent call last):
+    speechlm_bib.errors.SettingsError: X must be on or off (1 or 0), not 'maybe'
+    """
+    text = env.get(name, "").strip().lower()
+    if not text:
+        return default
+    if text in _ON or text in _OFF:
+        return text in _ON
+    raise SettingsError(f"{name} must be on or off (1 or 0), not {env[name].strip()!r}")
+
+
+_ON, _OFF = frozenset({"1", "on", "yes", "true"}), frozenset({"0", "off", "no", "false"})
+
+
 def url(env: Mapping[str, str], name: str, default: str) -> str:
     """An http(s) URL of the environment (a service's endpoint), without a trailing slash.
 

@@ -15,9 +15,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from bibtexparser.entrypoint import parse_string
-from bibtexparser.model import ImplicitComment, ParsingFailedBlock, Preamble, String
-
 from ..errors import InputError
 from ..ids import identifier_problems
 from ..keys import is_valid_key
@@ -52,6 +49,9 @@ def parse_hand_records(text: str, path: Path) -> dict[str, HandRecord]:
 
 
 def _parse(text: str, path: Path) -> Any:
+    # bibtexparser loads with the first BibTeX parsed: the cache spares most commands it.
+    from bibtexparser.entrypoint import parse_string
+
     try:
         return parse_string(text, parse_stack=[])
     except Exception as error:  # the parser gives up on some inputs with any exception
@@ -60,6 +60,8 @@ def _parse(text: str, path: Path) -> Any:
 
 
 def _check_block(block: Any, path: Path) -> None:
+    from bibtexparser.model import ImplicitComment, ParsingFailedBlock, Preamble, String
+
     line = (block.start_line or 0) + 1
     if isinstance(block, ParsingFailedBlock):
         raise InputError(f"broken BibTeX: {_failure(block)}", path, line)

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..model import Record
+from .plaintext import fast_text
 
 _SPECIALS = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%",
@@ -177,6 +178,7 @@ def _protect_parts(word: str) -> str:
     return _LIGATURE_RE.sub("{}", "".join(out))
 
 
+@functools.lru_cache(maxsize=65536)
 def to_text(value: str) -> str:
     r"""A BibTeX value as plain Unicode text: LaTeX decoded, protecting braces dropped.
 
@@ -185,7 +187,10 @@ def to_text(value: str) -> str:
     """
     if "\\" not in value and "{" not in value and "$" not in value:
         return value
-    return str(_decoder().latex_to_text(value))
+    fast = fast_text(value)
+    if fast is not None:
+        return fast
+    return str(_decoder().latex_to_text(value, latex_context=_walker_context()))
 
 
 @functools.cache
@@ -202,9 +207,17 @@ def _decoder() -> Any:
                            strict_latex_spaces=True)
 
 
+@functools.cache
+def _walker_context() -> Any:
+    # The parser's default macros, built once: latex_to_text would build them per call.
+    from pylatexenc.latexwalker import get_default_latex_context_db
+
+    return get_default_latex_context_db()
+
+
 def field_text(record: Record, name: str) -> str | None:
     """A record's field as plain text: as fetched when it was, else its BibTeX value decoded."""
-    plain = dict(record.plain).get(name)
+    plain = record.plain_text(name)
     if plain is not None:
         return plain
     value = record.get(name)

@@ -19,5 +19,5 @@ def finding(library: Library, severity: str, code: str, path: Path | None, line:
 
 def written(record: Record, name: str) -> str | None:
     """A field as its source wrote it: fetched plain text, or the hand-maintained BibTeX."""
-    plain = dict(record.plain).get(name)
+    plain = record.plain_text(name)
     return plain if plain is not None else record.get(name)

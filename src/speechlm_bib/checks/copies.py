@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 
-from bibtexparser.middlewares.names import split_multiple_persons_names
-
 from ..bibtex.latex import to_text
 from ..keys import family_name, fold
 from .duplicates import normalise_title
@@ -37,6 +35,9 @@ def _names(value: str) -> str:
     >>> _names(r"D{\'e}fossez, Alexandre and Laurent Mazar{\'e} and others")
     'defossez mazare +'
     """
+    # bibtexparser's name splitter loads with the first list of names compared.
+    from bibtexparser.middlewares.names import split_multiple_persons_names
+
     people = split_multiple_persons_names(value)
     return " ".join("+" if name.strip() == "others" else fold(to_text(family_name(name)))
                     for name in people)

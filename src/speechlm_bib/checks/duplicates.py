@@ -1,15 +1,11 @@
 """The same work under two keys: shared arXiv ids, DOIs, and the same or nearly the same title.
 
-Near-identical titles are found without comparing every pair: each title is reduced to its
-sorted set of word stems, and every record is filed under that set and under each set with one
-word left out. Two titles that differ by one word (added, dropped or changed) or only in word
-order, spelling variants or punctuation share a bucket; only records that share a bucket are
-compared, with difflib's ratio deciding.
+Nearly identical titles (a word added, dropped, changed or moved, a spelling, punctuation)
+are found without comparing every pair, as ``similarity`` describes.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Iterator
 
@@ -18,11 +14,8 @@ from ..ids import arxiv_id_of_url, is_doi, parse_arxiv_id
 from ..keys import fold
 from ..model import Finding, Library, Record
 from .common import finding, written
+from .similarity import similar_pairs
 
-SIMILARITY = 0.9
-"""The difflib ratio from which two normalised titles count as nearly the same."""
-STEM = 5
-"""Words are compared by their first letters only, so "Modelling" and "Modeling" meet."""
 _WORD_SPLIT = re.compile(r"[^\w]+|_")
 _DOI_URL = re.compile(r"https?://(?:dx\.)?doi\.org/(10\..+)", re.IGNORECASE)
 _ARXIV_DOI = re.compile(r"10\.48550/arxiv\.(.+)", re.IGNORECASE)
@@ -109,39 +102,3 @@ def check_similar_titles(library: Library) -> Iterator[Finding]:
             f"the title is nearly that of '{first}': one work under two keys?\n"
             f"  {titles[first]}\n  {titles[second]}",
             f"{first} {second} {titles[first]} | {titles[second]}")
-
-
-def similar_pairs(titles: dict[str, str]) -> set[tuple[str, str]]:
-    """Pairs of keys (in key order) whose titles are nearly but not exactly the same.
-
-    >>> sorted(similar_pairs({"a": "generative spoken language modeling from raw audio",
-    ...                       "b": "generative spoken language modelling from raw audio",
-    ...                       "c": "textless speech to speech translation"}))
-    [('a', 'b')]
-    """
-    buckets: dict[frozenset[str], list[str]] = {}
-    for key, title in titles.items():
-        for signature in _signatures(title):
-            buckets.setdefault(signature, []).append(key)
-    pairs: set[tuple[str, str]] = set()
-    for keys in buckets.values():
-        for index, first in enumerate(keys):
-            for second in keys[index + 1:]:
-                pair = (min(first, second), max(first, second))
-                if pair not in pairs and _near(titles[first], titles[second]):
-                    pairs.add(pair)
-    return pairs
-
-
-def _signatures(title: str) -> set[frozenset[str]]:
-    """The title's set of stems and each set with one stem left out (none for short titles)."""
-    stems = frozenset(word[:STEM] for word in title.split())
-    if len(stems) < 3:
-        return {stems} if stems else set()
-    return {stems} | {stems - {stem} for stem in stems}
-
-
-def _near(first: str, second: str) -> bool:
-    if first == second:
-        return False
-    return difflib.SequenceMatcher(None, first, second, autojunk=False).ratio() >= SIMILARITY

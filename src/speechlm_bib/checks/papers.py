@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from ..model import Finding, Library, Record
 from ..paper import BibFile, BibRecord, Coverage, Paper, definitions
-from ..tex.scan import Citation
 from .common import finding
 from .copies import content, differences
+
+if TYPE_CHECKING:  # the scanner (and pylatexenc) loads only with a paper to read
+    from ..tex.scan import Citation
 
 Copies = Mapping[str, tuple[BibRecord, ...]]
 
@@ -85,9 +88,12 @@ def _conflicts(library: Library, paper: Paper, copies: Copies) -> Iterator[Findi
     """A warning at each copy in the paper's files that says otherwise than the repository."""
     exported = {bib.path for bib in paper.files if bib.exported}
     for key in _cited_keys(library, paper, copies):
-        ours = content(library.by_key[key].fields)
-        found = copies[key]
+        record, found = library.by_key[key], copies[key]
         for copy in found:
+            # A copy with the record's very fields says the same (a generated file's does).
+            if copy.fields == record.fields:
+                continue
+            ours = content(record.fields)
             fields = differences(ours, content(copy.fields))
             if not fields:
                 continue

@@ -20,13 +20,13 @@ import click
 
 from .. import settings as env
 from ..errors import RepositoryError, SpeechlmBibError
-from ..sources.arxiv import FetchSettings
 from ..store import ENTRIES, LIST_FILE, find_root
 from ..store.files import LOCK_WAIT
 
 if TYPE_CHECKING:
     from ..services.lookup import ScholarlySettings
     from ..services.sync import SyncSettings
+    from ..sources.arxiv import FetchSettings
 
 F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -60,8 +60,15 @@ class Settings:
         return env.number(os.environ, "SPEECHLM_BIB_LOCK_WAIT", LOCK_WAIT)
 
     @property
+    def cache(self) -> bool:
+        """Whether to keep parsed entries and normalised records: $SPEECHLM_BIB_CACHE."""
+        return env.switch(os.environ, "SPEECHLM_BIB_CACHE", True)
+
+    @property
     def arxiv(self) -> FetchSettings:
         """How to reach arXiv: $SPEECHLM_BIB_ARXIV_API, _DELAY, _TIMEOUT, _RETRIES, _BATCH."""
+        from ..sources.arxiv import FetchSettings  # loaded by the commands that fetch
+
         return FetchSettings.from_environment(os.environ)
 
     @property

@@ -7,17 +7,15 @@ and errors stay instant) and echoes what it did.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
-from ..render.adoption import IMPORT_FORMATS, IMPORT_RENDERERS
-from ..render.citation import CITE_FORMATS
-from ..render.exports import FORMATS as EXPORT_FORMATS
-from ..render.report import FORMATS as REPORT_FORMATS
-from ..render.report import RENDERERS as REPORTS
-from ..render.report import exit_status
+from ..store.answers import Answer, remembered
 from .app import Settings, command, progress_bar
+from .formats import CITE_FORMATS, EXPORT_FORMATS, IMPORT_FORMATS, REPORT_FORMATS
 
 
 @command("import", "speechlm-bib import README.md --dry-run")
@@ -32,7 +30,8 @@ def import_command(settings: Settings, markdown: Path, dry_run: bool, output: st
     that build regenerates; the report lists every repair, the column roles and the rows
     left without a link.
     """
-    from ..services import run_import  # the core loads when a command runs, not for --help
+    from ..render.adoption import IMPORT_RENDERERS  # loaded when the command runs, as below
+    from ..services.adoption import run_import  # the core loads when a command runs
 
     root = (settings.root or Path.cwd()).resolve()
     report = run_import(root, markdown, dry_run=dry_run, lock_wait=settings.lock_wait)
@@ -98,7 +97,8 @@ def sync(ctx: click.Context, settings: Settings, refresh: bool, arxiv_only: bool
     from ..services.sync import SyncOptions, run_sync  # the core loads when a command runs
 
     verbose = bool(ctx.meta.get("speechlm_bib.verbose"))
-    options = SyncOptions(refresh, dry_run, only, published=not arxiv_only)
+    options = SyncOptions(refresh, dry_run, only, published=not arxiv_only,
+                          cache=settings.cache)
     outcome = run_sync(settings.find_root(), settings.sources, options,
                        progress_bar if sys.stderr.isatty() else None, settings.lock_wait)
     click.echo(render_sync_json(outcome) if output == "json"
@@ -120,17 +120,42 @@ def build(settings: Settings, check: bool) -> None:
 
     Works offline, from entries/ and the stored metadata; writes only what changed.
     """
-    from ..services import run_build  # the core loads when a command runs, not for --help
-
     root = settings.find_root()
-    # A check writes nothing, so it takes no lock and reads no lock setting.
-    paths = run_build(root, check=True) if check else run_build(root,
-                                                                lock_wait=settings.lock_wait)
-    names = ", ".join(str(p.relative_to(root)) for p in paths)
-    if check and paths:
-        click.echo(f"out of date: {names} (run `speechlm-bib build`)", err=True)
-        raise click.exceptions.Exit(1)
-    click.echo(f"{'up to date' if check else 'wrote ' + names if paths else 'nothing to write'}")
+    if check:
+        _answer(settings, root, ("build", "--check"), lambda: _build_check(root, settings))
+    from ..services.repository import run_build  # the core loads when a command runs
+
+    paths = run_build(root, lock_wait=settings.lock_wait, cache=settings.cache)
+    click.echo(f"wrote {_names(root, paths)}" if paths else "nothing to write")
+
+
+def _build_check(root: Path, settings: Settings) -> Answer:
+    """The answer of ``build --check``: it writes nothing, so it takes no lock."""
+    from ..services.repository import run_build  # the core loads when a command runs
+
+    paths = run_build(root, check=True, cache=settings.cache)
+    if paths:
+        return Answer("", f"out of date: {_names(root, paths)} (run `speechlm-bib build`)\n", 1)
+    return Answer("up to date\n", "", 0)
+
+
+def _names(root: Path, paths: list[Path]) -> str:
+    return ", ".join(str(p.relative_to(root)) for p in paths)
+
+
+def _answer(settings: Settings, root: Path, command: tuple[str, ...] | None,
+            make: Callable[[], Answer]) -> NoReturn:
+    """Print a read-only command's answer: kept from the last run on the same files, or made.
+
+    Without a command to keep it under, without the cache, or with -v (whose log lines are
+    not kept), the answer is made.
+    """
+    verbose = bool(click.get_current_context().meta.get("speechlm_bib.verbose"))
+    keep = command is not None and settings.cache and not verbose
+    answer = remembered(root, command, make) if command is not None and keep else make()
+    click.echo(answer.stdout, nl=False)
+    click.echo(answer.stderr, nl=False, err=True)
+    raise click.exceptions.Exit(answer.status)
 
 
 @command(example="speechlm-bib check --strict paper/main.tex")
@@ -150,11 +175,19 @@ def check(settings: Settings, papers: tuple[Path, ...], output: str, strict: boo
     files it declares define keys as the repository does. The papers' findings come
     first; the records they do not cite are summed up in one line.
     """
-    from ..services import run_check  # the core loads when a command runs, not for --help
+    root = settings.find_root()
 
-    report = run_check(settings.find_root(), papers)
-    click.echo(REPORTS[output](report.findings, report.coverage, unused), nl=False)
-    raise click.exceptions.Exit(exit_status(report.findings, strict))
+    def make() -> Answer:
+        from ..render.report import RENDERERS, exit_status  # loaded when the command runs
+        from ..services.papers import run_check  # the core loads when a command runs
+
+        report = run_check(root, papers, cache=settings.cache)
+        return Answer(RENDERERS[output](report.findings, report.coverage, unused), "",
+                      exit_status(report.findings, strict))
+
+    # A paper's answer depends on files anywhere: only the repository's own is kept.
+    kept_as = None if papers else ("check", output, str(strict), str(unused))
+    _answer(settings, root, kept_as, make)
 
 
 @command(example="speechlm-bib cite --format biblatex")
@@ -166,9 +199,9 @@ def cite(settings: Settings, fmt: str) -> None:
     Its published version where there is one, as BibTeX, biblatex, CSL-JSON, text or
     Markdown.
     """
-    from ..services import run_cite  # the core loads when a command runs, not for --help
+    from ..services.repository import run_cite  # the core loads when a command runs
 
-    click.echo(run_cite(settings.find_root(), fmt), nl=False)
+    click.echo(run_cite(settings.find_root(), fmt, cache=settings.cache), nl=False)
 
 
 @command(example="speechlm-bib export --tex paper/main.tex -o paper/refs.bib")
@@ -196,11 +229,11 @@ def export(settings: Settings, keys: tuple[str, ...], sections: tuple[str, ...],
     define are left to them; keys defined nowhere are reported and exit with 1, after what
     could be exported is written.
     """
-    from ..services import run_export  # the core loads when a command runs, not for --help
+    from ..services.papers import run_export  # the core loads when a command runs
 
     root = settings.find_root()
     target = None if output is None or str(output) == "-" else output
-    result = run_export(root, fmt, keys, sections, (*aux, *tex), target)
+    result = run_export(root, fmt, keys, sections, (*aux, *tex), target, cache=settings.cache)
     _output(root, result.text, output, f"wrote {_count(result.count, 'record')} to {output}")
     if result.elsewhere:
         click.echo(_left_to_others(result.elsewhere), err=True)
@@ -220,10 +253,11 @@ def latex_table(settings: Settings, section: str, output: Path | None) -> None:
 
     A booktabs table (a longtable when long) whose columns fit the line width.
     """
-    from ..services import run_latex_table  # the core loads when a command runs
+    from ..services.repository import run_latex_table  # the core loads when a command runs
 
     root = settings.find_root()
-    _output(root, run_latex_table(root, section), output, f"wrote {output}")
+    _output(root, run_latex_table(root, section, cache=settings.cache), output,
+            f"wrote {output}")
 
 
 @command(example="speechlm-bib rename defossez2024moshi moshi --tex paper/")
@@ -238,7 +272,7 @@ def rename(settings: Settings, old: str, new: str, tex: tuple[Path, ...]) -> Non
     In its entries, entries/records.bib, the generated files, the acknowledgements that
     name it and the given LaTeX sources.
     """
-    from ..services import run_rename  # the core loads when a command runs, not for --help
+    from ..services.rename import run_rename  # the core loads when a command runs
 
     result = run_rename(settings.find_root(), old, new, tex, settings.lock_wait)
     for line in result.lines:
@@ -267,7 +301,7 @@ def site(settings: Settings, output: Path | None, base_url: str) -> None:
 
 def _output(root: Path, text: str, output: Path | None, done: str) -> None:
     """Print text, or write it to the output file and say so on stderr."""
-    from ..services import write_output  # loaded with the command that called this
+    from ..services.common import write_output  # loaded with the command that called this
 
     if output is None or str(output) == "-":
         click.echo(text, nl=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,14 +77,25 @@ class Record:
     fetched: tuple[tuple[str, str], ...] = ()
     """For a record with a hand record: the fetched fields the hand ones were laid over, as
     plain text, and ``type`` with the fetched entry type."""
+    _by_name: tuple[dict[str, str], dict[str, str], dict[str, str]] = field(
+        init=False, repr=False, compare=False)
+    """``fields``, ``origins`` and ``plain`` by name: checks look fields up many times."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_name",
+                           (dict(self.fields), dict(self.origins), dict(self.plain)))
 
     def get(self, name: str) -> str | None:
         """The BibTeX value of a field, or None."""
-        return dict(self.fields).get(name)
+        return self._by_name[0].get(name)
 
     def origin(self, name: str) -> str | None:
         """Where a field came from: ``ARXIV``, ``PUBLISHED``, ``HAND``, or None if absent."""
-        return dict(self.origins).get(name)
+        return self._by_name[1].get(name)
+
+    def plain_text(self, name: str) -> str | None:
+        """A field as plain text, for a field that was plain text before encoding; or None."""
+        return self._by_name[2].get(name)
 
     @property
     def sections(self) -> tuple[str, ...]:
@@ -153,7 +165,32 @@ class Library:
 
     def relative(self, path: Path) -> str:
         """A path as shown to people: relative to the repository root when inside it."""
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        return _relative(path, self.root)
+
+
+def _resolved(path: Path) -> Path:
+    """``path.resolve()``, its folder's resolution reused.
+
+    Checks resolve thousands of paths in a few folders, and resolving asks the file system
+    about every part of a path.
+    """
+    if not path.is_absolute() or ".." in path.parts or path.is_symlink():
+        return path.resolve()
+    return _resolved_folder(path.parent) / path.name
+
+
+@functools.lru_cache(maxsize=1024)
+def _resolved_folder(path: Path) -> Path:
+    return path.resolve()
+
+
+def _relative(path: Path, root: Path) -> str:
+    if path.is_absolute() and root.is_absolute() and ".." not in path.parts:
+        try:  # the files the repository lists sit under its root as given
+            return path.relative_to(root).as_posix()
         except ValueError:
-            return str(path)
+            pass
+    try:
+        return _resolved(path).relative_to(_resolved_folder(root)).as_posix()
+    except ValueError:
+        return str(path)

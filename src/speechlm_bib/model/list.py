@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .pairs import last_value
+
+_BUILTIN_SOURCES = frozenset({"name", "title", "date", "venue"})
+
 
 @dataclass(frozen=True, slots=True)
 class Column:
@@ -95,22 +99,23 @@ class Entry:
 
     def line_of(self, name: str) -> int:
         """The line of a top-level field in the entry's file (1 when unknown)."""
-        return dict(self.lines).get(name, 1)
+        return last_value(self.lines, name, 1)
 
     def column(self, heading: str) -> str | None:
         """The value of one of the entry's section columns, or None."""
-        return dict(self.columns).get(heading)
+        return last_value(self.columns, heading)
 
     def value(self, source: str) -> str | None:
         """The plain text of a column source: name, title, date, venue or an own column."""
-        builtin = {"name": self.name, "title": self.title, "date": self.date,
-                   "venue": self.venue}
-        return builtin[source] if source in builtin else self.column(source)
+        if source in _BUILTIN_SOURCES:
+            value: str | None = getattr(self, source)
+            return value
+        return self.column(source)
 
     def markdown(self, source: str) -> str | None:
         """The Markdown a column source was written in (Markdown sections), or None."""
-        return dict(self.shown).get(source)
+        return last_value(self.shown, source)
 
     def cell(self, heading: str) -> str | None:
         """The cell of a column as written in the entry's ``cells``, or None."""
-        return dict(self.cells).get(heading)
+        return last_value(self.cells, heading)

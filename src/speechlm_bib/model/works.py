@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .list import Entry
+from .pairs import last_value
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +55,7 @@ class DblpRecord:
 
     def get(self, name: str) -> str | None:
         """The BibTeX value of a field, or None."""
-        return dict(self.fields).get(name)
+        return last_value(self.fields, name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,8 +192,8 @@ class HandRecord:
 
     def get(self, name: str) -> str | None:
         """The raw value of a field, or None."""
-        return dict(self.fields).get(name.lower())
+        return last_value(self.fields, name.lower())
 
     def line_of(self, name: str) -> int:
         """The line a field starts on (the record's first line when unknown)."""
-        return dict(self.lines).get(name.lower(), self.line)
+        return last_value(self.lines, name.lower(), self.line)

@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bibtexparser.middlewares.names import split_multiple_persons_names
-
 from ..bibtex.latex import escape, to_text
 from ..ids import is_web_url
 from ..keys import make_key
 from ..model import PUBLISHED, CrossrefWork, DblpRecord, PublishedVersion
-from ..sources.dblp import strip_homonym
 from .rule import VersionFields, to_fields
 
 Value = str | tuple[str, ...]
@@ -73,6 +70,12 @@ def dblp_names(value: str) -> tuple[str, ...]:
     >>> dblp_names(r"Alexandre D{\'{e}}fossez and Wei Li 0001")
     ('Alexandre Défossez', 'Wei Li')
     """
+    # Loaded with the first DBLP record read, not with every command (the DBLP client
+    # brings in HTTP).
+    from bibtexparser.middlewares.names import split_multiple_persons_names
+
+    from ..sources.dblp import strip_homonym
+
     people = split_multiple_persons_names(" ".join(value.split())) if value.strip() else []
     return tuple(strip_homonym(" ".join(to_text(person).split())) for person in people)
 
@@ -116,6 +119,8 @@ def version_key(version: PublishedVersion) -> str:
 
 def _first_bibtex(names: Value) -> str | None:
     """The first person of a BibTeX name list ("Family, Given and ...")."""
+    from bibtexparser.middlewares.names import split_multiple_persons_names  # as above
+
     people = split_multiple_persons_names(str(names)) if names else []
     return to_text(people[0]) if people else None
 

@@ -27,13 +27,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from .. import keys
 from ..bibtex import latex
 from ..ids import is_doi
 from ..model import ArxivMetadata, CrossrefWork, DblpRecord
-from ..sources.dblp import DblpHit, strip_homonym
+
+if TYPE_CHECKING:
+    from ..sources.dblp import DblpHit
 
 V = TypeVar("V")
 
@@ -198,6 +200,9 @@ def family_key(name: str) -> str:
     >>> family_key("Wei Li 0001"), family_key(r"Alexandre D{\'e}fossez"), family_key("Défossez, A.")
     ('li', 'defossez', 'defossez')
     """
+    # The DBLP client (and HTTP) loads with the commands that compare versions.
+    from ..sources.dblp import strip_homonym
+
     return fold(keys.family_name(plain_text(strip_homonym(name))))
 
 

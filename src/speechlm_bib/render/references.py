@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..bibtex.writer import write_bibtex
+from ..memo import Memo
 from ..model import Library
 
 HEADER = (
@@ -13,6 +14,6 @@ HEADER = (
 )
 
 
-def render_references(library: Library) -> str:
-    """The text of references.bib."""
-    return write_bibtex(library.in_key_order, HEADER)
+def render_references(library: Library, memo: Memo | None = None) -> str:
+    """The text of references.bib (each record's text kept in the memo, when given)."""
+    return write_bibtex(library.in_key_order, HEADER, memo)

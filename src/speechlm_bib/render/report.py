@@ -12,9 +12,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from ..model import Finding
-from ..paper import Coverage
+
+if TYPE_CHECKING:
+    from ..paper import Coverage
 
 SCHEMA_VERSION = 1
 _GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
@@ -60,6 +63,7 @@ def _shown(findings: Sequence[Finding], coverage: Coverage | None,
 def coverage_line(coverage: Coverage, unused: bool = False) -> str:
     """How many records the papers leave uncited, in one line.
 
+    >>> from speechlm_bib.paper import Coverage
     >>> coverage_line(Coverage(("paper/main.tex",), 85, 90))
     '85 of 90 records not cited by paper/main.tex (--unused lists them)'
     >>> coverage_line(Coverage(("a.tex", "b.aux"), 0, 90))
@@ -148,7 +152,7 @@ def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-Renderer = Callable[[Sequence[Finding], Coverage | None, bool], str]
+Renderer = Callable[[Sequence[Finding], "Coverage | None", bool], str]
 """Renders findings, the coverage of the papers checked (or None) and whether to list unused."""
 RENDERERS: dict[str, Renderer] = {
     "text": render_text, "json": render_json, "github": render_github,

@@ -11,11 +11,6 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from bibtexparser.middlewares.names import (
-    parse_single_name_into_parts,
-    split_multiple_persons_names,
-)
-
 from ..bibtex.latex import to_text
 from ..model import Record
 from .mdtext import escape_markdown, link
@@ -169,6 +164,12 @@ def parse_names(value: str) -> list[dict[str, str]]:
     [{'family': 'Oord', 'given': 'Aäron', 'non-dropping-particle': 'van den'},
      {'literal': 'OpenAI'}]
     """
+    # bibtexparser's name parser loads with the first names read, not with every renderer.
+    from bibtexparser.middlewares.names import (
+        parse_single_name_into_parts,
+        split_multiple_persons_names,
+    )
+
     names = []
     for name in split_multiple_persons_names(value):
         if _is_literal(name):

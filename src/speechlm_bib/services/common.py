@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..link import link, survey_record, survey_records
@@ -16,16 +17,21 @@ from ..store import ARXIV_STORE, BIB_FILE, CFF_FILE, ENTRIES, README_FILE
 from ..store.entries import parse_entry
 from ..store.files import read_text, write_if_changed
 from ..store.repository import load_repository
-from ..tex.files import scan_paths
-from ..tex.scan import CitedKeys
+
+if TYPE_CHECKING:
+    from ..store.cache import Cache
+    from ..tex.scan import CitedKeys
 
 
-def load_library(root: Path, *, complete: bool = True) -> Library:
-    """The linked library of a repository; with ``complete``, refuse an unreadable entry."""
-    repo = load_repository(root)
+def load_library(root: Path, *, complete: bool = True, cache: Cache | None = None) -> Library:
+    """The linked library of a repository; with ``complete``, refuse an unreadable entry.
+
+    With a cache, what was parsed or normalised before from the same data is taken from it.
+    """
+    repo = load_repository(root, cache)
     if complete:
         require_complete(repo)
-    return link(repo)
+    return link(repo, memo=cache.section("records") if cache is not None else None)
 
 
 def require_complete(repo: Repository) -> None:
@@ -35,10 +41,11 @@ def require_complete(repo: Repository) -> None:
         raise InputError(problem.message, problem.path, problem.line, problem.column)
 
 
-def generated_files(library: Library) -> dict[Path, str]:
+def generated_files(library: Library, cache: Cache | None = None) -> dict[Path, str]:
     """Every file build writes, with the text it should hold."""
     root = library.root
-    files = {root / BIB_FILE: render_references(library)}
+    memo = cache.section("bibtex") if cache is not None else None
+    files = {root / BIB_FILE: render_references(library, memo)}
     if library.survey is not None:
         files[root / CFF_FILE] = render_cff(survey_record(library))
     readme = root / README_FILE
@@ -69,6 +76,8 @@ PAPER_SUFFIXES = (".tex", ".ltx", ".aux")
 
 def scan_papers(paths: Collection[Path]) -> CitedKeys:
     """The citations of LaTeX papers: .tex or .aux files, or folders of .tex files."""
+    from ..tex.files import scan_paths  # the scanner loads only when there are papers
+
     for path in paths:
         if not path.is_dir() and path.suffix.lower() not in PAPER_SUFFIXES:
             what = f"a {path.suffix} file" if path.suffix else "a file without an extension"

@@ -9,16 +9,17 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..checks import check_all
 from ..checks.papers import coverage, undefined_message
 from ..errors import InputError
 from ..model import Finding, Library
-from ..paper import Coverage, Paper, definitions
-from ..render.exports import RENDERERS
-from ..selection import Selection, select_records, sort_citations, split_keys
-from ..store.paperbib import load_bib_files
+from ..store.cache import Cache, open_cache
 from .common import generated_files, load_library, scan_papers, stale_files
+
+if TYPE_CHECKING:
+    from ..paper import Coverage, Paper
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,37 +44,52 @@ class ExportResult:
     undefined: tuple[str, ...] = ()
 
 
-def load_paper(library: Library, paths: Collection[Path]) -> Paper:
+def load_paper(library: Library, paths: Collection[Path], cache: Cache | None = None) -> Paper:
     """The citations of LaTeX papers and the records of the .bib files they declare."""
+    from ..paper import Paper  # loaded with a paper to read, as the reader of its files
+    from ..store.paperbib import load_bib_files
+
     cited = scan_papers(paths)
     names = tuple(library.relative(path) for path in paths)
-    return Paper(cited, load_bib_files(cited.bib_files), names)
+    memo = cache.section("bibfiles", complete=False) if cache is not None else None
+    return Paper(cited, load_bib_files(cited.bib_files, memo), names)
 
 
-def run_check(root: Path, papers: Collection[Path] = ()) -> CheckReport:
+def run_check(root: Path, papers: Collection[Path] = (), *, cache: bool = True) -> CheckReport:
     """Every finding on the repository and, when given, on LaTeX papers (.tex, .aux, folders)."""
-    library = load_library(root, complete=False)
+    kept = open_cache(root, cache)
+    library = load_library(root, complete=False, cache=kept)
     # Files generated from a partly read repository would all look stale.
-    stale = [] if library.problems else stale_files(generated_files(library))
+    stale = [] if library.problems else stale_files(generated_files(library, kept))
     if not papers:
-        return CheckReport(check_all(library, stale))
-    paper = load_paper(library, papers)
-    return CheckReport(check_all(library, stale, paper), coverage(library, paper))
+        report = CheckReport(check_all(library, stale))
+    else:
+        paper = load_paper(library, papers, kept)
+        report = CheckReport(check_all(library, stale, paper), coverage(library, paper))
+    kept.save()
+    return report
 
 
 def run_export(root: Path, fmt: str, keys: Collection[str] = (),
                sections: Collection[str] = (), sources: Collection[Path] = (),
-               output: Path | None = None) -> ExportResult:
+               output: Path | None = None, *, cache: bool = True) -> ExportResult:
     """The chosen records (all without a choice) in a format, and what to say about a paper.
 
     The paper's own bibliography files, save output and the files export wrote, define the
     keys they hold: those are left to them.
     """
-    library = load_library(root)
+    from ..paper import definitions  # export's own modules load when it runs
+    from ..render.exports import RENDERERS
+    from ..selection import Selection, select_records, sort_citations, split_keys
+
+    kept = open_cache(root, cache)
+    library = load_library(root, cache=kept)
     if not sources:
         records = select_records(library, Selection(split_keys(keys), tuple(sections)))
+        kept.save()
         return ExportResult(RENDERERS[fmt](records), len(records))
-    whole = load_paper(library, sources)
+    whole = load_paper(library, sources, kept)
+    kept.save()
     if output is not None:
         _refuse_own_file(whole, output)
     paper = whole.without([output] if output is not None else [])

@@ -31,6 +31,7 @@ from ..sources import ProgressBar, progress_of
 from ..sources.arxiv import FetchResult, FetchSettings, fetch_metadata
 from ..store import ARXIV_STORE, ENTRIES, PUBLISHED_STORE
 from ..store.arxivdata import render_arxiv_store
+from ..store.cache import Cache, open_cache
 from ..store.files import LOCK_WAIT, repository_lock
 from ..store.plan import Plan, apply_plan
 from ..store.publisheddata import render_published_store
@@ -59,13 +60,16 @@ class SyncOptions:
     only: Collection[str] = ()
     published: bool = True
     """Look up published versions (False: arXiv only)."""
+    cache: bool = True
+    """Take what was parsed and normalised before from the cache, and keep what is new."""
 
 
 def run_sync(root: Path, settings: SyncSettings, options: SyncOptions = SyncOptions(),
              progress: ProgressBar | None = None, lock_wait: float = LOCK_WAIT) -> SyncOutcome:
     """Link rows by title, fetch what is missing, look up published versions, store, build."""
     with repository_lock(root, lock_wait):
-        repo = load_repository(root)
+        kept = open_cache(root, options.cache)
+        repo = load_repository(root, kept)
         require_complete(repo)
         _check_only(repo, options.only)
         with _lookup(settings.scholarly, options.published) as lookup:
@@ -75,7 +79,8 @@ def run_sync(root: Path, settings: SyncSettings, options: SyncOptions = SyncOpti
         outcome = replace(outcome, titles=titled.outcome)
         if options.dry_run or (outcome.partial and not outcome.found_anything):
             return outcome
-        written = apply_plan(_sync_plan(synced, outcome.partial, titled.texts))
+        written = apply_plan(_sync_plan(synced, outcome.partial, titled.texts, kept))
+        kept.save()
         return replace(outcome, written=tuple(written))
 
 
@@ -148,17 +153,18 @@ def _keys(repo: Repository) -> dict[str, str]:
     return keys
 
 
-def _sync_plan(repo: Repository, partial: bool, edited: Mapping[Path, str]) -> Plan:
+def _sync_plan(repo: Repository, partial: bool, edited: Mapping[Path, str],
+               cache: Cache | None = None) -> Plan:
     """The stored metadata, the entries linked by title, the keys pinned, the generated files.
 
     A partial sync may leave a record out (the survey's, say): then the generated files wait
     for the sync that completes it.
     """
-    library = link(repo)
+    library = link(repo, memo=cache.section("records") if cache is not None else None)
     pins = keys_to_pin(library)
     texts = {path: edited[path] if path in edited else read_source(path) for path in pins}
     try:
-        generated = generated_files(library)
+        generated = generated_files(library, cache)
     except InputError:
         if not partial:
             raise

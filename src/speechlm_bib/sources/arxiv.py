@@ -14,7 +14,6 @@ batches after it, fail.
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import re
 import time
@@ -275,6 +274,8 @@ def _is_html(response: Any) -> bool:
 
 def _retry_after(response: Any) -> float | None:
     """Seconds from a Retry-After header (a number or an HTTP date), if there is one."""
+    import email.utils  # loaded only when a Retry-After date is read
+
     value = None if response is None else response.headers.get("Retry-After")
     if not value:
         return None

@@ -16,7 +16,6 @@ round of retries per key.
 
 from __future__ import annotations
 
-import email.utils
 import json
 import logging
 import time
@@ -150,6 +149,8 @@ def retry_after(value: str | None, now: float) -> float | None:
     >>> retry_after("soon", 0.0) is None
     True
     """
+    import email.utils  # loaded only when a Retry-After date is read
+
     if not value or not value.strip():
         return None
     text = value.strip()

@@ -57,9 +57,35 @@ def _metadata(arxiv_id: str, item: dict[str, Any]) -> ArxivMetadata:
 
 
 def render_arxiv_store(store: Mapping[str, ArxivMetadata]) -> str:
-    """The JSON text of the arXiv store: sorted by id, fixed field order, no run timestamps."""
-    data = {arxiv_id: _metadata_dict(store[arxiv_id]) for arxiv_id in sorted(store)}
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    """The JSON text of the arXiv store: sorted by id, fixed field order, no run timestamps.
+
+    The text is what ``json.dumps(data, ensure_ascii=False, indent=1)`` writes, put
+    together here from the encoder's strings: with an indent, json's encoder is pure
+    Python, and a sync of 10,000 works spent a third of its time in it.
+    """
+    if not store:
+        return "{}\n"
+    items = [f" {_ENCODE(arxiv_id)}: {_object(_metadata_dict(store[arxiv_id]))}"
+             for arxiv_id in sorted(store)]
+    return "{\n" + ",\n".join(items) + "\n}\n"
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+"""One value as json writes it (strings, numbers, null)."""
+
+
+def _object(item: dict[str, Any]) -> str:
+    """One work's object, indented as the second level of the store."""
+    lines = [f"  {_ENCODE(name)}: {_list(value) if isinstance(value, list) else _ENCODE(value)}"
+             for name, value in item.items()]
+    return "{\n" + ",\n".join(lines) + "\n }" if lines else "{}"
+
+
+def _list(values: list[Any]) -> str:
+    """A list of strings, indented as the third level of the store."""
+    if not values:
+        return "[]"
+    return "[\n" + ",\n".join(f"   {_ENCODE(value)}" for value in values) + "\n  ]"
 
 
 def _metadata_dict(meta: ArxivMetadata) -> dict[str, Any]:

@@ -6,6 +6,7 @@ is an ``EntryError`` carrying the finding code ``check`` reports it under.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, replace
 from datetime import date
@@ -211,11 +212,12 @@ def entry_paths(root: Path, sections: tuple[Section, ...]) -> list[tuple[Section
     for section in sections:
         folder = root / ENTRIES / section.id
         if folder.is_dir():
-            strays = sorted(folder.glob("*.yml"))
+            with os.scandir(folder) as found:  # one listing, where two globs list it twice
+                names = sorted(e.name for e in found if e.name.endswith((".yaml", ".yml")))
+            strays = [name for name in names if name.endswith(".yml")]
             if strays:
-                raise InputError("entry files end in .yaml, not .yml", strays[0])
-            paths = sorted(folder.glob("*.yaml"), key=lambda path: path.name)
-            result.extend((section, path) for path in paths)
+                raise InputError("entry files end in .yaml, not .yml", folder / strays[0])
+            result.extend((section, folder / name) for name in names)
     return result
 
 

@@ -6,7 +6,6 @@ import contextlib
 import fcntl
 import glob
 import os
-import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -35,6 +34,8 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     files a killed writer left beside path are removed first (writers hold the repository
     lock, so none of them is still being written).
     """
+    import tempfile  # loaded by the commands that write, not by those that only read
+
     path.parent.mkdir(parents=True, exist_ok=True)
     for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
         stale.unlink(missing_ok=True)

@@ -44,6 +44,7 @@ from typing import Any
 
 from ..bibtex.handrecords import parse_hand_records
 from ..errors import InputError
+from ..memo import Memo
 from ..model import (
     CANDIDATES,
     CONFIRMED,
@@ -58,7 +59,7 @@ from ..model import (
     TitleSearch,
     VersionDecision,
 )
-from . import PUBLISHED_STORE
+from . import PUBLISHED_STORE, memoised
 from .yamlfile import read_source
 
 KINDS = (CONFIRMED, CANDIDATES, NONE)
@@ -71,15 +72,18 @@ class _Damaged(ValueError):
     """A part of the file that is not what sync writes."""
 
 
-def load_published_store(root: Path) -> PublishedData:
-    """The decisions and versions sync stored (empty when the file does not exist yet)."""
+def load_published_store(root: Path, memo: Memo | None = None) -> PublishedData:
+    """The decisions and versions sync stored (empty when the file does not exist yet).
+
+    With a memo, the DBLP records read before are not parsed again.
+    """
     path = root / PUBLISHED_STORE
     if not path.exists():
         return PublishedData()
-    return parse_published_store(read_source(path), path)
+    return parse_published_store(read_source(path), path, memo)
 
 
-def parse_published_store(text: str, path: Path) -> PublishedData:
+def parse_published_store(text: str, path: Path, memo: Memo | None = None) -> PublishedData:
     """The decisions and versions of the file's text; ``InputError`` naming what is damaged."""
     try:
         data = json.loads(text)
@@ -93,7 +97,7 @@ def parse_published_store(text: str, path: Path) -> PublishedData:
             decisions[where] = _decision(item)
         versions = {}
         for where, item in _items(data, "versions"):
-            versions[where] = _version(where, item, path)
+            versions[where] = _version(where, item, path, memo)
         titles = {}
         for where, item in _items(data, "titles"):
             titles[where] = _title_search(item)
@@ -162,17 +166,19 @@ def _title_candidate(item: dict[str, Any]) -> TitleCandidate:
                           str(item["title"]))
 
 
-def _version(version_id: str, item: dict[str, Any], path: Path) -> PublishedVersion:
-    record = _record(item["dblp"], path) if "dblp" in item else None
+def _version(version_id: str, item: dict[str, Any], path: Path,
+             memo: Memo | None = None) -> PublishedVersion:
+    record = _record(item["dblp"], path, memo) if "dblp" in item else None
     work = _work(_mapping(item["crossref"], "crossref")) if "crossref" in item else None
     return PublishedVersion(version_id, record, work)
 
 
-def _record(text: Any, path: Path) -> DblpRecord:
+def _record(text: Any, path: Path, memo: Memo | None = None) -> DblpRecord:
     if not isinstance(text, str):
         raise _Damaged("'dblp' is not BibTeX text")
     try:
-        records = parse_hand_records(text, path)
+        records = (parse_hand_records(text, path) if memo is None
+                   else memoised.parse_hand_records(text, path, memo))
     except InputError as error:
         raise _Damaged(error.message) from None
     if len(records) != 1:

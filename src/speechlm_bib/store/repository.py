@@ -3,27 +3,32 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..bibtex.handrecords import parse_hand_records, record_problems
 from ..errors import EntryError, InputError
 from ..model import Entry, HandRecord, Problem, Repository, Section
-from . import ENTRIES, RECORDS_FILE, TERMS_FILE
+from . import ENTRIES, RECORDS_FILE, TERMS_FILE, memoised
 from .arxivdata import load_arxiv_store
 from .entries import check_section_folders, entry_paths, load_entry, load_list_config
 from .publisheddata import load_published_store
 from .yamlfile import read_source
 
+if TYPE_CHECKING:
+    from .cache import Cache
 
-def load_repository(root: Path) -> Repository:
+
+def load_repository(root: Path, cache: Cache | None = None) -> Repository:
     """Read entries, sections, hand records, terms and the stored metadata of a repository.
 
     An entry file that cannot be read is left out and kept as a problem, as is a malformed
     identifier of a hand record; anything else that cannot be read raises ``InputError``.
+    With a cache, files read before with the same text are not parsed again.
     """
     config = load_list_config(root)
     check_section_folders(root, config.sections)
-    entries, problems = _load_entries(entry_paths(root, config.sections))
-    hand = load_hand_records(root)
+    entries, problems = _load_entries(entry_paths(root, config.sections), cache)
+    hand = load_hand_records(root, cache)
     return Repository(
         root=root,
         sections=config.sections,
@@ -35,18 +40,20 @@ def load_repository(root: Path) -> Repository:
         citation=config.citation,
         keep=config.keep,
         problems=problems + record_problems(hand.values(), root / ENTRIES / RECORDS_FILE),
-        published=load_published_store(root),
+        published=load_published_store(root, cache.section("hand") if cache else None),
     )
 
 
 def _load_entries(
-    paths: list[tuple[Section, Path]],
+    paths: list[tuple[Section, Path]], cache: Cache | None = None,
 ) -> tuple[tuple[Entry, ...], tuple[Problem, ...]]:
     entries: list[Entry] = []
     problems: list[Problem] = []
+    memo = cache.section("entries") if cache is not None else None
     for section, path in paths:
         try:
-            entries.append(load_entry(path, section))
+            entries.append(load_entry(path, section) if memo is None
+                           else memoised.load_entry(path, section, memo))
         except InputError as error:
             code = error.code if isinstance(error, EntryError) else "invalid-entry"
             problems.append(Problem(code, error.path or path, error.line,
@@ -64,11 +71,13 @@ def load_terms(root: Path) -> tuple[str, ...]:
     return tuple(term for term in terms if term)
 
 
-def load_hand_records(root: Path) -> dict[str, HandRecord]:
+def load_hand_records(root: Path, cache: Cache | None = None) -> dict[str, HandRecord]:
     """The hand-maintained records of entries/records.bib, by key."""
     path = root / ENTRIES / RECORDS_FILE
     if not path.exists():
         return {}
+    if cache is not None:
+        return memoised.parse_hand_records(read_source(path), path, cache.section("hand"))
     return parse_hand_records(read_source(path), path)
 
 

@@ -1,0 +1,100 @@
+"""Values kept from one command to the next: the digest they are kept under, their plain form.
+
+Pure helpers for the cache (store/cache.py holds its files): a ``Memo`` finds a value by the
+digest of everything that made it (as the cache's file holds it, in plain form) and keeps new
+ones (converted only when the cache is written); ``to_plain`` and ``from_plain`` turn
+the frozen dataclasses kept (entries, hand records, a paper's records, normalised records)
+into tuples of strings and numbers and back, field by field in their declared order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+T = TypeVar("T")
+
+
+class Memo(Protocol):
+    """Values by digest: one section of the cache."""
+
+    def get(self, digest: str) -> Any:
+        """The value kept under a digest, or None."""
+
+    def put(self, digest: str, value: Any) -> None:
+        """Keep a value under its digest (``to_plain`` converts it when the cache is saved)."""
+
+    def forget(self, digest: str) -> None:
+        """Drop a value that turned out unusable."""
+
+
+def digest(*parts: object) -> str:
+    """A digest of values by their repr (frozen dataclasses, tuples, strings).
+
+    >>> digest("a", ("b", 1)) == digest("a", ("b", 1)) != digest("a", ("b", 2))
+    True
+    """
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def to_plain(value: Any) -> Any:
+    """A dataclass (its fields in order), tuple, list or path as tuples and strings.
+
+    >>> to_plain((("a", 1), Path("x/y"), None, ["b"]))
+    (('a', 1), 'x/y', None, ('b',))
+    """
+    kind = type(value)
+    if kind is str or kind is int or value is None or kind is bool:
+        return value
+    if kind is tuple or kind is list:
+        return tuple([item if type(item) is str else to_plain(item) for item in value])
+    names = _field_names(kind)
+    if names is not None:
+        return tuple([to_plain(getattr(value, name)) for name in names])
+    return str(value) if isinstance(value, Path) else value
+
+
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """The names of a dataclass's fields set by its constructor, in order; None for others."""
+    if kind not in _FIELDS:
+        _FIELDS[kind] = (tuple(f.name for f in dataclasses.fields(kind) if f.init)
+                         if dataclasses.is_dataclass(kind) else None)
+    return _FIELDS[kind]
+
+
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def from_plain(kind: type[T], plain: Any,
+               fields: Mapping[str, Callable[[Any], Any]] | None = None) -> T:
+    """A dataclass back from ``to_plain``'s tuple: lists become tuples, other fields as given.
+
+    ``fields`` converts the fields that hold something else than strings, numbers and tuples
+    of them (a path, nested dataclasses). A value that does not fit raises ``TypeError`` or
+    ``ValueError``.
+
+    >>> from speechlm_bib.model import Acknowledgement
+    >>> from_plain(Acknowledgement, ("similar-title", "two works", None))
+    Acknowledgement(code='similar-title', reason='two works', about=None)
+    """
+    names = _field_names(kind)
+    if names is None or type(plain) not in (tuple, list) or len(plain) != len(names):
+        raise ValueError(f"not a {kind.__name__}")
+    convert = fields or {}
+    values = [convert[name](item) if name in convert else tuples(item)
+              for name, item in zip(names, plain, strict=True)]
+    return kind(*values)
+
+
+def tuples(value: Any) -> Any:
+    """Lists as tuples, all the way down (tuples are taken as they are).
+
+    >>> tuples([["a", 1], []])
+    (('a', 1), ())
+    """
+    if type(value) is not list:
+        return value
+    return tuple([tuples(item) if type(item) is list else item for item in value])

@@ -1,0 +1,102 @@
+"""Reading entry files and BibTeX through the cache: parsed once, read back while unchanged.
+
+Each reader looks up the digest of the file's text (and of everything else its result
+depends on: the path, the entry's section) in a ``Memo`` and parses only what it does not
+find. What cannot be parsed is never kept: it is parsed again, and raises the same error,
+every time. A kept value that does not decode is dropped and parsed again.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ..memo import Memo, digest, from_plain, tuples
+from ..model import Acknowledgement, Entry, HandRecord, Section
+from .entries import parse_entry
+from .yamlfile import read_source
+
+if TYPE_CHECKING:
+    from ..paper import BibRecord
+
+T = TypeVar("T")
+
+
+def load_entry(path: Path, section: Section, memo: Memo) -> Entry:
+    """One entry file, read and validated (or as it was the last time it had this text)."""
+    text = read_source(path)
+    key = digest("entry", str(path), _section_digest(section), text)
+    # The path is part of the digest: the kept entry's is this one (not parsed again).
+    found = _recall(memo, key, lambda plain: _decode_entry(plain, path))
+    if found is not None:
+        return found
+    entry = parse_entry(text, path, section)
+    memo.put(key, entry)
+    return entry
+
+
+def parse_hand_records(text: str, path: Path, memo: Memo) -> dict[str, HandRecord]:
+    """``bibtex.handrecords.parse_hand_records`` through the cache."""
+    from ..bibtex.handrecords import parse_hand_records as parse  # bibtexparser, on a miss
+
+    key = digest("hand", str(path), text)
+    found = _recall(memo, key, _decode_hand_records)
+    if found is not None:
+        return found
+    records = parse(text, path)
+    memo.put(key, list(records.values()))
+    return records
+
+
+def parse_bib_records(text: str, path: Path,
+                      memo: Memo) -> tuple[tuple[BibRecord, ...], tuple[int, ...]]:
+    """A paper's .bib file's records and the lines of the blocks bibtexparser skipped."""
+    from .paperbib import read_bib_records  # bibtexparser, on a miss
+
+    key = digest("bib", str(path), text)
+    found = _recall(memo, key, lambda plain: _decode_bib(plain, path))
+    if found is not None:
+        return found
+    records, skipped = read_bib_records(text, path)
+    memo.put(key, [records, skipped])
+    return records, skipped
+
+
+@functools.lru_cache(maxsize=256)
+def _section_digest(section: Section) -> str:
+    return digest(section)
+
+
+def _recall(memo: Memo, key: str, decode: Callable[[Any], T]) -> T | None:
+    """The decoded value kept under key; None (and the value dropped) when it does not fit."""
+    plain = memo.get(key)
+    if plain is None:
+        return None
+    try:
+        return decode(plain)
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+        memo.forget(key)
+        return None
+
+
+def _decode_entry(plain: Any, path: Path) -> Entry:
+    return from_plain(Entry, plain, {"path": lambda _: path, "acknowledge": _acknowledgements})
+
+
+def _acknowledgements(items: Any) -> tuple[Acknowledgement, ...]:
+    return tuple(from_plain(Acknowledgement, item) for item in items)
+
+
+def _decode_hand_records(plain: Any) -> dict[str, HandRecord]:
+    records = (from_plain(HandRecord, item) for item in plain)
+    return {record.key: record for record in records}
+
+
+def _decode_bib(plain: Any, path: Path) -> tuple[tuple[BibRecord, ...], tuple[int, ...]]:
+    from ..paper import BibRecord
+
+    records, skipped = plain
+    return (tuple(from_plain(BibRecord, item, {"path": lambda _: path}) for item in records),
+            tuples(skipped))

@@ -1,0 +1,131 @@
+"""The cache never changes an output, survives damage and stays out of git."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from speechlm_bib.store.cache import CACHE_DIR, fingerprint, open_cache
+
+from conftest import Cli, tree_bytes
+
+GENERATED = ("references.bib", "README.md")
+
+
+def outputs(run: Cli, root: Path) -> dict[str, object]:
+    """What build writes and what check, cite and export print."""
+    assert run("build", root=root).exit_code == 0
+    printed = {name: run(*args, root=root).output for name, args in {
+        "check": ("check", "--format", "json"), "cite": ("cite",),
+        "export": ("export", "--format", "csl-json"),
+    }.items()}
+    return {**{name: (root / name).read_bytes() for name in GENERATED}, **printed}
+
+
+def cache_files(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((root / CACHE_DIR).glob("*.cache"))}
+
+
+def test_outputs_with_a_cold_a_warm_and_no_cache_are_the_same(
+        run: Cli, survey_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cold = outputs(run, survey_repo)
+    kept = cache_files(survey_repo)
+    assert {"entries.cache", "records.cache", "bibtex.cache"} <= kept.keys()
+    warm = outputs(run, survey_repo)
+    assert warm == cold
+    assert cache_files(survey_repo) == kept  # an unchanged repository rewrites nothing
+    shutil.rmtree(survey_repo / CACHE_DIR)
+    monkeypatch.setenv("SPEECHLM_BIB_CACHE", "off")
+    assert outputs(run, survey_repo) == cold
+    assert not (survey_repo / CACHE_DIR).exists()
+
+
+def test_an_edited_entry_is_read_again_not_taken_from_the_cache(
+        run: Cli, survey_repo: Path) -> None:
+    outputs(run, survey_repo)
+    entry = next((survey_repo / "entries").rglob("*moshi*.yaml"))
+    entry.write_text(entry.read_text(encoding="utf-8").replace("name: Moshi", "name: Moshi 2"),
+                     encoding="utf-8")
+    assert run("build", root=survey_repo).exit_code == 0
+    assert "| Moshi 2 |" in (survey_repo / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_changed_hand_record_is_normalised_again(run: Cli, survey_repo: Path) -> None:
+    outputs(run, survey_repo)
+    records = survey_repo / "entries" / "records.bib"
+    text = records.read_text(encoding="utf-8")
+    title = text.index("title = {Using Voice Mode")
+    records.write_text(text[:title] + "note = {Edited},\n  " + text[title:], encoding="utf-8")
+    assert run("build", root=survey_repo).exit_code == 0
+    assert "note = {Edited}" in (survey_repo / "references.bib").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("damage", [
+    lambda data: b"",
+    lambda data: data[: len(data) // 2],
+    lambda data: b"not json\n{}",
+    lambda data: data.replace(b'"fingerprint": "', b'"fingerprint": "x', 1),
+    lambda data: data[:-1] + bytes([data[-1] ^ 1]),
+], ids=["empty", "truncated", "garbage", "other-version", "checksum-mismatch"])
+def test_a_damaged_cache_is_read_as_empty_and_rewritten(
+        run: Cli, survey_repo: Path, damage: object) -> None:
+    cold = outputs(run, survey_repo)
+    for path in (survey_repo / CACHE_DIR).glob("*.cache"):
+        path.write_bytes(damage(path.read_bytes()))  # type: ignore[operator]
+    assert outputs(run, survey_repo) == cold
+    header = json.loads((survey_repo / CACHE_DIR / "records.cache").read_bytes().split(b"\n")[0])
+    assert header["fingerprint"] == fingerprint()
+
+
+def test_values_of_the_wrong_shape_under_a_valid_checksum_are_dropped(
+        run: Cli, survey_repo: Path) -> None:
+    cold = outputs(run, survey_repo)
+    cache = open_cache(survey_repo)
+    for name in ("entries", "records", "bibtex", "hand"):
+        section = cache.section(name)
+        for digest in list(section.items):
+            section.items[digest] = ["wrong", "shape"] if name != "bibtex" else 42
+            section.put(digest, section.items[digest])
+    cache.save()
+    assert outputs(run, survey_repo) == cold
+
+
+def test_a_cache_that_cannot_be_written_does_not_stop_a_command(
+        run: Cli, survey_repo: Path) -> None:
+    (survey_repo / CACHE_DIR).write_text("a file where the folder would be", encoding="utf-8")
+    before = tree_bytes(survey_repo)
+    assert run("build", "--check", root=survey_repo).exit_code == 0
+    assert run("check", root=survey_repo).exit_code == 0
+    assert tree_bytes(survey_repo) == before
+    assert (survey_repo / CACHE_DIR).read_text(encoding="utf-8").startswith("a file where")
+
+
+def test_bad_input_leaves_no_cache_behind(run: Cli, survey_repo: Path) -> None:
+    entry = next((survey_repo / "entries").rglob("*moshi*.yaml"))
+    entry.write_text("name: [unclosed\n", encoding="utf-8")
+    result = run("build", root=survey_repo)
+    assert result.exit_code == 2
+    assert not (survey_repo / CACHE_DIR).exists()
+
+
+def test_the_cache_stays_out_of_git(run: Cli, survey_repo: Path) -> None:
+    if shutil.which("git") is None:
+        pytest.fail("git is needed to test that the cache stays out of it")
+    subprocess.run(["git", "init", "-q"], cwd=survey_repo, check=True)
+    outputs(run, survey_repo)
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"],
+                            cwd=survey_repo, capture_output=True, text=True, check=True)
+    assert (survey_repo / CACHE_DIR).is_dir()
+    assert CACHE_DIR not in status.stdout
+
+
+def test_an_unknown_cache_setting_is_refused(run: Cli, survey_repo: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPEECHLM_BIB_CACHE", "sometimes")
+    result = run("check", root=survey_repo)
+    assert result.exit_code == 2
+    assert "SPEECHLM_BIB_CACHE must be on or off" in result.output
