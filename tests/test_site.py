@@ -68,8 +68,9 @@ def test_each_card_holds_its_record_exactly_as_references_bib_does(
     assert [w.section for w in moshi] == ["models", "mixed_tokenizers"]
 
 
-def test_the_survey_block_is_what_cite_prints(site: Site, files: dict[str, str],
-                                              run: Cli) -> None:
+def test_the_survey_block_is_what_cite_prints(site: Site, files: dict[str, str], run: Cli,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPEECHLM_BIB_CACHE", "off")  # the checkout itself: nothing written
     cite = run("cite", root=REPO)
     assert cite.exit_code == 0
     assert site.survey is not None and site.survey.bibtex == cite.stdout
@@ -199,7 +200,10 @@ def test_site_as_a_process_writes_readable_files(survey_repo: Path) -> None:
 def test_other_commands_do_not_load_the_template_engine() -> None:
     command = [sys.executable, "-X", "importtime", "-m", "speechlm_bib", "--root", str(REPO),
                "build", "--check"]
-    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
+    # Without the cache: build --check does its work (no kept answer) and writes nothing here.
+    env = {**os.environ, "SPEECHLM_BIB_CACHE": "off"}
+    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=120,
+                          env=env)
     assert done.returncode == 0, done.stderr
     assert "speechlm_bib.link" in done.stderr
     assert "jinja2" not in done.stderr

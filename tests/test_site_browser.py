@@ -152,8 +152,9 @@ def test_section_published_venue_and_year_filters_combine(page: Page, survey: Se
     assert len(_visible(page)) == 97
 
 
-def test_copy_bibtex_puts_the_exact_record_on_the_clipboard(page: Page, survey: Served,
-                                                            run: Cli) -> None:
+def test_copy_bibtex_puts_the_exact_record_on_the_clipboard(
+        page: Page, survey: Served, run: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPEECHLM_BIB_CACHE", "off")  # cite on the checkout itself writes nothing
     records = committed_records(REPO)
     moshi = next(w for w in survey.site.works if w.name == "Moshi")
     card = page.locator(f'[id="{moshi.id}"]')
