@@ -151,8 +151,10 @@ def _answer(settings: Settings, root: Path, command: tuple[str, ...] | None,
     not kept), the answer is made.
     """
     verbose = bool(click.get_current_context().meta.get("speechlm_bib.verbose"))
-    keep = command is not None and settings.cache and not verbose
-    answer = remembered(root, command, make) if command is not None and keep else make()
+    if command is None or not settings.cache or verbose:
+        answer = make()
+    else:
+        answer = remembered(root, command, make)
     click.echo(answer.stdout, nl=False)
     click.echo(answer.stderr, nl=False, err=True)
     raise click.exceptions.Exit(answer.status)
