@@ -157,6 +157,12 @@ def log(message: str) -> None:
 # ----------------------------------------------------------------------------- sync
 
 
+AGAIN = "sync: unchanged re-sync, again"
+"""The first re-sync reads the entry files the first sync pinned keys in (new to the cache);
+the second one finds them there, as every later sync does."""
+UNCHANGED = ("sync: unchanged re-sync", AGAIN)
+
+
 def bench_sync(n: int, work: Path) -> list[Row]:
     """First sync, unchanged re-sync and --refresh of n arXiv works, against the loopback."""
     root = work / f"sync-{n}"
@@ -167,6 +173,7 @@ def bench_sync(n: int, work: Path) -> list[Row]:
                         "SPEECHLM_BIB_ARXIV_TIMEOUT": "60"})
         for label, args, expected in (("sync: first", (), math.ceil(n / 100)),
                                       ("sync: unchanged re-sync", (), 0),
+                                      (AGAIN, (), 0),
                                       ("sync: --refresh", ("--refresh",), math.ceil(n / 100))):
             server.reset()
             log(f"{label} N={n}")
@@ -365,7 +372,7 @@ def _against_tidy(fig: Figures, tidy: Figures | None) -> tuple[str, str]:
     """The N = 10,000 target: half of bibtex-tidy's time, under 250 MB."""
     target = f"<= {TIDY_SHARE:g}x bibtex-tidy, < {MEMORY_MB} MB"
     if tidy is None:
-        return target, f"{_met(fig.memory < MEMORY_MB)} in memory (bibtex-tidy not installed)"
+        return target, f"{_met(fig.memory < MEMORY_MB)} in memory (no bibtex-tidy figure)"
     share = fig.wall / tidy.wall  # a stopped bibtex-tidy took longer still
     ok = (share <= TIDY_SHARE or tidy.timed_out) and fig.memory < MEMORY_MB
     bound = "under " if tidy.timed_out else ""
@@ -378,7 +385,7 @@ def sync_against_build(sync_rows: list[Row], results: Results) -> list[Row]:
     for row in sync_rows:
         n = int(row.n.replace(",", ""))
         build = results.get((n, "varied"), {}).get("build, warm cache")
-        if row.what == "sync: unchanged re-sync" and build is not None and not build.timed_out:
+        if row.what in UNCHANGED and build is not None and not build.timed_out:
             wall = float(row.wall)
             ok = row.requests == "0" and wall <= build.wall
             row = Row(row.what, row.n, row.corpus, row.requests, row.wall, row.memory,

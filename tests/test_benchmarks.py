@@ -62,6 +62,7 @@ def test_quick_run_prints_every_row(capsys: pytest.CaptureFixture[str]) -> None:
     rows = {tuple(cell.strip() for cell in line.strip("|").split("|")[:4])
             for line in table.splitlines() if line.startswith("| ")}
     assert {("sync: first", "30", "varied", "1"), ("sync: unchanged re-sync", "30", "varied", "0"),
+            ("sync: unchanged re-sync, again", "30", "varied", "0"),
             ("sync: --refresh", "30", "varied", "1")} <= rows
     for label in ("build --check", "check"):
         for case in ("unchanged, warm cache", "one entry edited, warm cache", "no cache"):
