@@ -9,12 +9,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from ..store.answers import Answer, remembered
 from .app import Settings, command, progress_bar
+
+if TYPE_CHECKING:
+    from ..store.answers import Answer
 from .formats import CITE_FORMATS, EXPORT_FORMATS, IMPORT_FORMATS, REPORT_FORMATS
 
 
@@ -132,6 +134,7 @@ def build(settings: Settings, check: bool) -> None:
 def _build_check(root: Path, settings: Settings) -> Answer:
     """The answer of ``build --check``: it writes nothing, so it takes no lock."""
     from ..services.repository import run_build  # the core loads when a command runs
+    from ..store.answers import Answer
 
     paths = run_build(root, check=True, cache=settings.cache)
     if paths:
@@ -150,6 +153,8 @@ def _answer(settings: Settings, root: Path, command: tuple[str, ...] | None,
     Without a command to keep it under, without the cache, or with -v (whose log lines are
     not kept), the answer is made.
     """
+    from ..store.answers import remembered  # loaded by the commands that keep answers
+
     verbose = bool(click.get_current_context().meta.get("speechlm_bib.verbose"))
     if command is None or not settings.cache or verbose:
         answer = make()
@@ -182,6 +187,7 @@ def check(settings: Settings, papers: tuple[Path, ...], output: str, strict: boo
     def make() -> Answer:
         from ..render.report import RENDERERS, exit_status  # loaded when the command runs
         from ..services.papers import run_check  # the core loads when a command runs
+        from ..store.answers import Answer
 
         report = run_check(root, papers, cache=settings.cache)
         return Answer(RENDERERS[output](report.findings, report.coverage, unused), "",

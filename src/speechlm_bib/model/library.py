@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,25 +76,27 @@ class Record:
     fetched: tuple[tuple[str, str], ...] = ()
     """For a record with a hand record: the fetched fields the hand ones were laid over, as
     plain text, and ``type`` with the fetched entry type."""
-    _by_name: tuple[dict[str, str], dict[str, str], dict[str, str]] = field(
-        init=False, repr=False, compare=False)
-    """``fields``, ``origins`` and ``plain`` by name: checks look fields up many times."""
+    # ``fields``, ``origins`` and ``plain`` by name: checks look fields up many times.
+    _values: dict[str, str] = field(init=False, repr=False, compare=False)
+    _origins: dict[str, str] = field(init=False, repr=False, compare=False)
+    _plain: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_by_name",
-                           (dict(self.fields), dict(self.origins), dict(self.plain)))
+        object.__setattr__(self, "_values", dict(self.fields))
+        object.__setattr__(self, "_origins", dict(self.origins))
+        object.__setattr__(self, "_plain", dict(self.plain))
 
     def get(self, name: str) -> str | None:
         """The BibTeX value of a field, or None."""
-        return self._by_name[0].get(name)
+        return self._values.get(name)
 
     def origin(self, name: str) -> str | None:
         """Where a field came from: ``ARXIV``, ``PUBLISHED``, ``HAND``, or None if absent."""
-        return self._by_name[1].get(name)
+        return self._origins.get(name)
 
     def plain_text(self, name: str) -> str | None:
         """A field as plain text, for a field that was plain text before encoding; or None."""
-        return self._by_name[2].get(name)
+        return self._plain.get(name)
 
     @property
     def sections(self) -> tuple[str, ...]:
@@ -168,29 +169,13 @@ class Library:
         return _relative(path, self.root)
 
 
-def _resolved(path: Path) -> Path:
-    """``path.resolve()``, its folder's resolution reused.
-
-    Checks resolve thousands of paths in a few folders, and resolving asks the file system
-    about every part of a path.
-    """
-    if not path.is_absolute() or ".." in path.parts or path.is_symlink():
-        return path.resolve()
-    return _resolved_folder(path.parent) / path.name
-
-
-@functools.lru_cache(maxsize=1024)
-def _resolved_folder(path: Path) -> Path:
-    return path.resolve()
-
-
 def _relative(path: Path, root: Path) -> str:
     if path.is_absolute() and root.is_absolute() and ".." not in path.parts:
-        try:  # the files the repository lists sit under its root as given
+        try:  # the repository's own files sit under its root as given: no file system asked
             return path.relative_to(root).as_posix()
         except ValueError:
             pass
     try:
-        return _resolved(path).relative_to(_resolved_folder(root)).as_posix()
+        return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return str(path)

@@ -15,7 +15,7 @@ from ..checks import check_all
 from ..checks.papers import coverage, undefined_message
 from ..errors import InputError
 from ..model import Finding, Library
-from ..store.cache import Cache, open_cache
+from ..store.cache import Cache, kept_for
 from .common import generated_files, load_library, scan_papers, stale_files
 
 if TYPE_CHECKING:
@@ -57,17 +57,14 @@ def load_paper(library: Library, paths: Collection[Path], cache: Cache | None = 
 
 def run_check(root: Path, papers: Collection[Path] = (), *, cache: bool = True) -> CheckReport:
     """Every finding on the repository and, when given, on LaTeX papers (.tex, .aux, folders)."""
-    kept = open_cache(root, cache)
-    library = load_library(root, complete=False, cache=kept)
-    # Files generated from a partly read repository would all look stale.
-    stale = [] if library.problems else stale_files(generated_files(library, kept))
-    if not papers:
-        report = CheckReport(check_all(library, stale))
-    else:
+    with kept_for(root, cache) as kept:
+        library = load_library(root, complete=False, cache=kept)
+        # Files generated from a partly read repository would all look stale.
+        stale = [] if library.problems else stale_files(generated_files(library, kept))
+        if not papers:
+            return CheckReport(check_all(library, stale))
         paper = load_paper(library, papers, kept)
-        report = CheckReport(check_all(library, stale, paper), coverage(library, paper))
-    kept.save()
-    return report
+    return CheckReport(check_all(library, stale, paper), coverage(library, paper))
 
 
 def run_export(root: Path, fmt: str, keys: Collection[str] = (),
@@ -82,14 +79,12 @@ def run_export(root: Path, fmt: str, keys: Collection[str] = (),
     from ..render.exports import RENDERERS
     from ..selection import Selection, select_records, sort_citations, split_keys
 
-    kept = open_cache(root, cache)
-    library = load_library(root, cache=kept)
-    if not sources:
+    with kept_for(root, cache) as kept:
+        library = load_library(root, cache=kept)
+        whole = load_paper(library, sources, kept) if sources else None
+    if whole is None:
         records = select_records(library, Selection(split_keys(keys), tuple(sections)))
-        kept.save()
         return ExportResult(RENDERERS[fmt](records), len(records))
-    whole = load_paper(library, sources, kept)
-    kept.save()
     if output is not None:
         _refuse_own_file(whole, output)
     paper = whole.without([output] if output is not None else [])

@@ -126,6 +126,14 @@ def open_cache(root: Path, enabled: bool = True) -> Cache:
     return Cache(root / CACHE_DIR if enabled else None)
 
 
+@contextlib.contextmanager
+def kept_for(root: Path, enabled: bool = True) -> Iterator[Cache]:
+    """The cache for one command's work, saved when the work is done (not when it fails)."""
+    cache = open_cache(root, enabled)
+    yield cache
+    cache.save()
+
+
 @functools.cache
 def fingerprint() -> str:
     """What the cached values depend on besides their inputs: this code and its libraries.
