@@ -8,13 +8,8 @@ import pytest
 
 from speechlm_bib.errors import FetchError
 from speechlm_bib.sources.arxiv import FetchSettings
-from speechlm_bib.sources.arxiv_search import (
-    SearchOutcome,
-    build_query,
-    check_query,
-    fetch_new_papers,
-    query_terms,
-)
+from speechlm_bib.sources.arxiv_query import build_query, check_query, query_terms
+from speechlm_bib.sources.arxiv_search import SearchOutcome, fetch_new_papers
 
 from arxiv_search_server import ArxivSearchServer, SearchRequest
 from arxiv_server import Fault, FaultKind

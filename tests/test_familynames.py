@@ -37,17 +37,26 @@ def test_any_text_without_braces_reads_as_bibtexparser_reads_it(name: str) -> No
     assert plain is None or plain == bibtexparser_family(name)
 
 
+@settings(max_examples=1500)
+@given(CHARS)
+def test_one_brace_group_reads_as_bibtexparser_reads_it(text: str) -> None:
+    name = "{" + text + "}"
+    assert plain_family(name) == bibtexparser_family(name)
+
+
 @pytest.mark.parametrize(("name", "family"), [
     ("Défossez, Alexandre", "Défossez"), ("van den Oord, Aäron", "Oord"),
     ("Aäron van den Oord", "Oord"), ("Tu Anh Nguyen", "Nguyen"), ("KimiTeam", "KimiTeam"),
     ("Beeblebrox, IV, Zaphod", "Beeblebrox"), ("de la Cruz, María José", "Cruz"),
-    (", Only", "Only"), ("Smith,", "Smith"), ("", ""),
+    (", Only", "Only"), ("Smith,", "Smith"), ("", ""), ("{OpenAI}", "OpenAI"),
+    ("{Li Auto}", "Li Auto"),
 ])
 def test_plain_names_take_the_fast_path(name: str, family: str) -> None:
     assert plain_family(name) == family == bibtexparser_family(name)
 
 
-@pytest.mark.parametrize("name", ["{OpenAI}", "{\\L}ukasz Kaiser", "Jo~Smith", "a, b, c, d"])
+@pytest.mark.parametrize("name", ["{Open}{AI}", "{\\L}ukasz Kaiser", "Jo~Smith", "a, b, c, d",
+                                  "{OpenAI} Team"])
 def test_names_with_braces_escapes_ties_or_many_commas_are_left_to_bibtexparser(
         name: str) -> None:
     assert plain_family(name) is None

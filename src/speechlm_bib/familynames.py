@@ -13,6 +13,8 @@ import re
 
 _SYNTAX = re.compile(r"[{}\\~\r\n\t]")
 """What makes bibtexparser read a name character by character: braces, escapes, ties."""
+_GROUP = re.compile(r"\{([^{}\\~\r\n\t]*)\}")
+"""A name that is one brace group of plain text: a corporate name, its Last part whole."""
 
 
 def plain_family(name: str) -> str | None:
@@ -20,9 +22,12 @@ def plain_family(name: str) -> str | None:
 
     >>> plain_family("Défossez, Alexandre"), plain_family("Aäron van den Oord")
     ('Défossez', 'Oord')
-    >>> plain_family("{OpenAI}") is None
-    True
+    >>> plain_family("{OpenAI}"), plain_family("Jo~Smith") is None
+    ('OpenAI', True)
     """
+    group = _GROUP.fullmatch(name)
+    if group is not None:
+        return group[1]
     if _SYNTAX.search(name) or name.count(",") > 2:
         return None
     sections = [[word for word in part.split(" ") if word] for part in name.split(",")]

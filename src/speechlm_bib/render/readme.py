@@ -22,6 +22,7 @@ from pathlib import Path
 from ..bibtex.latex import field_text
 from ..bibtex.writer import write_bibtex
 from ..errors import InputError
+from ..memo import Memo
 from ..model import AS_WRITTEN, Column, Library, Record, Row, Section
 from .mdcells import delimiter, markdown_cell
 from .mdtext import code_fence, escape_markdown, link, safe_url
@@ -159,28 +160,30 @@ def replace_blocks(text: str, contents: Mapping[str, str], path: Path,
 
 
 def render_readme(text: str, library: Library, survey: Callable[[], Sequence[Record]],
-                  path: Path) -> str:
+                  path: Path, memo: Memo | None = None) -> str:
     """The README with its generated blocks brought up to date (text unchanged elsewhere).
 
     ``survey`` gives the survey's records; it is asked only when the README has a citation
     block (and raises when the list names no survey). ``table`` blocks and a citation block
     shown as written hold exactly their lines, with no note and no blank line around them.
+    A memo keeps the BibTeX of the citation block as ``write_bibtex`` does.
     """
     blocks = find_blocks(text, path)
     as_written = library.citation == AS_WRITTEN
-    contents = {block.name: _render_block(block, library, survey, path) for block in blocks}
+    contents = {block.name: _render_block(block, library, survey, path, memo)
+                for block in blocks}
     exact = {b.name for b in blocks if b.kind == "table" or (b.kind == "citation" and as_written)}
     return replace_blocks(text, contents, path, exact)
 
 
 def _render_block(block: Block, library: Library, survey: Callable[[], Sequence[Record]],
-                  path: Path) -> str:
+                  path: Path, memo: Memo | None) -> str:
     if block.kind == "tables":
         return render_tables(library)
     if block.kind == "citation":
         if library.citation == AS_WRITTEN:
             return render_written_citation(survey())
-        return render_citation_block(survey())
+        return render_citation_block(survey(), memo)
     sections = {section.id: section for section in library.sections if section.columns}
     section = sections.get(block.section or "")
     if section is None:
@@ -255,9 +258,9 @@ def row_url(row: Row) -> str | None:
     return row.entry.url or (row.record.get("url") if row.record else None)
 
 
-def render_citation_block(survey: Sequence[Record]) -> str:
+def render_citation_block(survey: Sequence[Record], memo: Memo | None = None) -> str:
     """The survey's BibTeX records as a fenced code block, for readers to copy."""
-    return NOTE + "\n\n" + code_fence(write_bibtex(survey), "bibtex") + "\n"
+    return NOTE + "\n\n" + code_fence(write_bibtex(survey, memo=memo), "bibtex") + "\n"
 
 
 def render_written_citation(survey: Sequence[Record]) -> str:

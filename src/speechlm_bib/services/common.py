@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..link import link, survey_record, survey_records
-from ..model import Library, Repository
+from ..memo import Memo, digest
+from ..model import Library, Record, Repository
 from ..render.citation import render_cff
 from ..render.readme import render_readme
 from ..render.references import render_references
@@ -47,13 +48,25 @@ def generated_files(library: Library, cache: Cache | None = None) -> dict[Path, 
     memo = cache.section("bibtex") if cache is not None else None
     files = {root / BIB_FILE: render_references(library, memo)}
     if library.survey is not None:
-        files[root / CFF_FILE] = render_cff(survey_record(library))
+        files[root / CFF_FILE] = _cff(survey_record(library), memo)
     readme = root / README_FILE
     text = read_text(readme)
     if text is not None and "speechlm-bib:begin" in text:
         files[readme] = render_readme(text, library, lambda: survey_records(library),
-                                      readme)
+                                      readme, memo)
     return files
+
+
+def _cff(record: Record, memo: Memo | None) -> str:
+    """CITATION.cff, kept in the memo under the digest of what it is made from."""
+    key = digest("cff", record.key, record.type, record.fields, record.sections)
+    kept = memo.get(key) if memo is not None else None
+    if isinstance(kept, str):
+        return kept
+    text = render_cff(record)
+    if memo is not None:
+        memo.put(key, text)
+    return text
 
 
 def stale_files(files: dict[Path, str]) -> list[Path]:

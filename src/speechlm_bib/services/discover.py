@@ -21,7 +21,8 @@ from ..link import link
 from ..placement import Placement
 from ..render.discovery import DiscoveryReport
 from ..sources.arxiv import FetchSettings
-from ..sources.arxiv_search import Paper, fetch_new_papers, query_terms
+from ..sources.arxiv_query import query_terms
+from ..sources.arxiv_search import Paper, fetch_new_papers
 from ..store import ENTRIES, LIST_FILE
 from ..store.discovery import (
     DISCOVER_STORE,

@@ -222,9 +222,8 @@ def _prepare(folder: Path) -> None:
 @contextlib.contextmanager
 def _temporary(folder: Path, name: str) -> Iterator[tuple[Any, str]]:
     """A new temporary file in the folder, removed unless it was renamed into place."""
-    import tempfile  # loaded by the commands that write the cache
-
-    fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    temporary = str(folder / f".{name}.{os.getpid()}.{os.urandom(6).hex()}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     handle = os.fdopen(fd, "wb")
     try:
         yield handle, temporary

@@ -65,7 +65,7 @@ class DiscoveryRecord:
 
 def parse_discover_settings(node: Node, path: Path) -> DiscoverSettings:
     """The ``discover:`` mapping of list.yaml; InputError naming the line of what is wrong."""
-    from ..sources.arxiv_search import check_query
+    from ..sources.arxiv_query import check_query
 
     fields = check_mapping(node, path, _SETTING_FIELDS, "'discover'")
     queries = _texts(fields.get("queries"), "queries", path)
