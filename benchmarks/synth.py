@@ -7,6 +7,9 @@ entry files, plus paper.tex citing every key. It returns the replay entries
 (``{arxiv_id: <entry> bytes}``) for tests/arxiv_server.py's ``ArxivReplayServer``, built with
 its ``make_entry`` so that the loopback server answers exactly what the store holds.
 
+Each row is named as lists name them: by the name its work's title gives itself before a
+colon ("Naen: ..."), else by its section and number ("Model-3").
+
 Two corpora: ``varied`` (the default) draws titles from 35 words, marked words and made-up
 names, and authors from many families; ``adversarial`` draws every title from a vocabulary of
 20 words and every family name from 10, as the papers of one subfield share their words and
@@ -150,6 +153,8 @@ class Work:
     section: str
     name: str
     meta: ArxivMetadata
+    slug: str
+    """What the entry's file name says after its number."""
 
 
 def arxiv_id(index: int) -> str:
@@ -214,8 +219,20 @@ def make_works(n: int, seed: int = 0, corpus: str = "varied") -> list[Work]:
             primary_category=rng.choice(_CATEGORIES),
         )
         section = SECTIONS[index % len(SECTIONS)]
-        works.append(Work(identifier, section, f"{section[:-1].title()}-{index + 1}", meta))
+        label = f"{section[:-1].title()}-{index + 1}"
+        works.append(Work(identifier, section, _own_name(meta.title) or label, meta,
+                          label.lower()))
     return works
+
+
+def _own_name(title: str) -> str | None:
+    """The name a title gives its work before a colon ("Naen: ..."), as a list's row shows it.
+
+    >>> _own_name("Naen: Streaming speech codec"), _own_name("Streaming speech codec")
+    ('Naen', None)
+    """
+    head, colon, _ = title.partition(": ")
+    return head if colon else None
 
 
 def replay_entries(works: list[Work]) -> dict[str, bytes]:
@@ -263,7 +280,7 @@ def _value(value: str) -> str:
 def _entry_files(root: Path, works: list[Work]) -> dict[Path, dict[str, str]]:
     files: dict[Path, dict[str, str]] = {}
     for index, work in enumerate(works):
-        path = root / "entries" / work.section / f"{index + 1:07d}-{work.name.lower()}.yaml"
+        path = root / "entries" / work.section / f"{index + 1:07d}-{work.slug}.yaml"
         files[path] = {"name": work.name, "url": f"https://arxiv.org/abs/{work.arxiv_id}",
                        "arxiv": work.arxiv_id}
     for position, (section, key, name, url) in enumerate(HAND_ENTRIES):

@@ -1,15 +1,21 @@
-"""check and build --check answer an unchanged repository as they did, and redo any change."""
+"""check and build --check answer an unchanged repository as they did, and redo any change.
+
+A paper's check takes the repository's findings kept for the very files it reads."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from pathlib import Path
 
 import pytest
 
+from speechlm_bib.errors import InputError
+from speechlm_bib.services import papers
 from speechlm_bib.store import answers
 from speechlm_bib.store.answers import Answer, remembered, snapshot
 from speechlm_bib.store.cache import CACHE_DIR, open_cache
+from speechlm_bib.store.yamlfile import read_source, recorded_reads
 
 from conftest import Cli
 
@@ -103,3 +109,78 @@ def test_a_new_year_is_a_new_snapshot(survey_repo: Path,
 
     monkeypatch.setattr(datetime, "date", NextYear)
     assert snapshot(survey_repo) not in {None, now}
+
+
+def forge_findings(root: Path, message: str) -> None:
+    """Add a finding to every set of findings kept: a check that reports it used the cache."""
+    cache = open_cache(root)
+    section = cache.section(papers.FINDINGS, complete=False)
+    assert section.items, "no findings were kept"
+    extra = ("warning", "key-scheme", "entries/list.yaml", 1, None, message, "")
+    for key, found in list(section.items.items()):
+        section.put(key, [*found, extra])
+    cache.save()
+
+
+def test_a_papers_check_takes_the_repositorys_findings_kept_for_its_files(
+        run: Cli, survey_repo: Path) -> None:
+    paper = survey_repo / "paper.tex"
+    paper.write_text(PAPER, encoding="utf-8")
+    assert run("check", paper, root=survey_repo).exit_code == 0
+    forge_findings(survey_repo, "kept finding")
+    assert "kept finding" in run("check", paper, root=survey_repo).output
+    paper.write_text(PAPER.replace("defossez2024moshi", "defossez2024mosh"), encoding="utf-8")
+    result = run("check", paper, root=survey_repo)
+    assert "kept finding" in result.output  # the paper changed, the repository did not
+    assert "undefined-citation [defossez2024mosh]" in result.output
+    entry = next((survey_repo / "entries").rglob("*moshi*.yaml"))
+    entry.write_text(entry.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    assert "kept finding" not in run("check", paper, root=survey_repo).output
+
+
+@pytest.mark.parametrize("change", ["generated", "year"])
+def test_kept_findings_follow_the_generated_files_and_the_year(
+        run: Cli, survey_repo: Path, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    paper = survey_repo / "paper.tex"
+    paper.write_text(PAPER, encoding="utf-8")
+    run("check", paper, root=survey_repo)
+    forge_findings(survey_repo, "kept finding")
+    if change == "generated":
+        bib = survey_repo / "references.bib"
+        bib.write_text(bib.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    else:
+        year = datetime.date.today().year
+
+        class NextYear(datetime.date):
+            @classmethod
+            def today(cls) -> NextYear:
+                return cls(year + 1, 1, 1)
+
+        monkeypatch.setattr(datetime, "date", NextYear)
+    result = run("check", paper, root=survey_repo)
+    assert "kept finding" not in result.output
+    assert ("stale-generated" in result.output) == (change == "generated")
+
+
+def test_the_digest_of_the_files_read_changes_with_any_of_them(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    first.write_text("a: 1\n", encoding="utf-8")
+    second.write_text("b: 2\n", encoding="utf-8")
+
+    def read_both() -> str:
+        with recorded_reads() as reads:
+            for path in (first, second):
+                with contextlib.suppress(InputError):
+                    read_source(path)
+        return reads.hexdigest()
+
+    digests = [read_both(), read_both()]
+    second.write_text("b: 3\n", encoding="utf-8")
+    digests.append(read_both())
+    second.unlink()
+    digests.append(read_both())
+    second.mkdir()
+    digests.append(read_both())
+    assert digests[0] == digests[1]
+    assert len(set(digests[1:])) == 4
+    read_source(first)  # outside the block, nothing is recorded (and nothing fails)

@@ -85,7 +85,7 @@ def test_values_of_the_wrong_shape_under_a_valid_checksum_are_dropped(
         run: Cli, survey_repo: Path) -> None:
     cold = outputs(run, survey_repo)
     cache = open_cache(survey_repo)
-    for name in ("entries", "records", "bibtex", "hand"):
+    for name in ("entries", "records", "bibtex", "hand", "findings"):
         section = cache.section(name)
         for digest in list(section.items):
             section.items[digest] = ["wrong", "shape"] if name != "bibtex" else 42

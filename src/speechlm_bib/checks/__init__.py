@@ -1,8 +1,9 @@
 """Checks: the repository's data and LaTeX papers turned into findings, reported together.
 
 Each ``check_*`` function takes the linked ``Library`` and yields findings; ``check_all`` runs
-them, adds the entry files that could not be read, drops what entries acknowledge and sorts
-the rest: a paper's own findings first, then the repository's, each by file and line.
+them, adds the entry files that could not be read and the generated files that are out of
+date, and ``conclude`` drops what entries acknowledge and sorts the rest: a paper's own
+findings first, then the repository's, each by file and line.
 Nothing here reads files: the caller passes the stale generated files and the paper (its
 citations and the records of its own bibliography files).
 """
@@ -11,13 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..model import Finding, Library
-from ..paper import Paper
 from . import cells, duplicates, fields, identity, keys, published, rows
 from .acknowledge import apply_acknowledgements
 from .common import finding
-from .papers import check_paper, check_uncited
+
+if TYPE_CHECKING:  # the paper's model and checks load with a paper to check
+    from ..paper import Paper
 
 SEVERITIES = ("error", "warning", "info")
 CODES: dict[str, str] = {
@@ -90,13 +93,23 @@ def repository_checks() -> list[Check]:
 def check_all(library: Library, stale: Iterable[Path] = (),
               paper: Paper | None = None) -> list[Finding]:
     """Every finding on a library and, when given, on a paper: the paper's own ones first."""
-    findings = repository_findings(library)
-    findings += _stale_files(library, stale)
+    return conclude(library, [*repository_findings(library), *stale_findings(library, stale)],
+                    paper)
+
+
+def conclude(library: Library, found: list[Finding], paper: Paper | None = None) -> list[Finding]:
+    """The findings to report: the repository's and, when given, the paper's, acknowledged.
+
+    ``found`` holds the repository's (``repository_findings`` and ``stale_findings``); the
+    result is sorted, the paper's own findings first.
+    """
     checked = set(CODES) - PAPER_CODES
     if paper is not None:
-        findings = [*check_paper(library, paper), *findings, *check_uncited(library, paper)]
+        from .papers import check_paper, check_uncited  # loaded with a paper to check
+
+        found = [*check_paper(library, paper), *found, *check_uncited(library, paper)]
         checked |= PAPER_CODES
-    kept = apply_acknowledgements(findings, library, checked)
+    kept = apply_acknowledgements(found, library, checked)
     return (sort_findings(f for f in kept if f.code in PAPER_FIRST)
             + sort_findings(f for f in kept if f.code not in PAPER_FIRST))
 
@@ -113,10 +126,11 @@ def check_problems(library: Library) -> Iterator[Finding]:
                       problem.key, problem.message, problem.about)
 
 
-def _stale_files(library: Library, stale: Iterable[Path]) -> Iterator[Finding]:
-    for path in stale:
-        yield finding(library, "error", "stale-generated", path, 1, None,
-                      "out of date: run `speechlm-bib build`", library.relative(path))
+def stale_findings(library: Library, stale: Iterable[Path]) -> list[Finding]:
+    """An error for each generated file that differs from what build would write."""
+    return [finding(library, "error", "stale-generated", path, 1, None,
+                    "out of date: run `speechlm-bib build`", library.relative(path))
+            for path in stale]
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:

@@ -6,20 +6,32 @@ declares (store/paperbib.py). Checks and the selection of records are pure steps
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ..checks import check_all
-from ..checks.papers import coverage, undefined_message
+from ..checks import conclude, repository_findings, stale_findings
 from ..errors import InputError
+from ..memo import digest, from_plain
 from ..model import Finding, Library
+from ..store import BIB_FILE, CFF_FILE, README_FILE
 from ..store.cache import Cache, kept_for
+from ..store.yamlfile import recorded_reads
 from .common import generated_files, load_library, scan_papers, stale_files
 
 if TYPE_CHECKING:
     from ..paper import Coverage, Paper
+
+
+FINDINGS = "findings"
+"""The cache's section of the repository's findings."""
+KEPT_FINDINGS = 8
+"""How many sets of findings the cache keeps (the most recently used)."""
+GENERATED = (BIB_FILE, CFF_FILE, README_FILE)
+"""The generated files check compares with what build would write."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,13 +70,51 @@ def load_paper(library: Library, paths: Collection[Path], cache: Cache | None = 
 def run_check(root: Path, papers: Collection[Path] = (), *, cache: bool = True) -> CheckReport:
     """Every finding on the repository and, when given, on LaTeX papers (.tex, .aux, folders)."""
     with kept_for(root, cache) as kept:
-        library = load_library(root, complete=False, cache=kept)
-        # Files generated from a partly read repository would all look stale.
-        stale = [] if library.problems else stale_files(generated_files(library, kept))
+        with recorded_reads() as reads:
+            library = load_library(root, complete=False, cache=kept)
+        found = repository_report(library, reads.hexdigest(), kept)
         if not papers:
-            return CheckReport(check_all(library, stale))
+            return CheckReport(conclude(library, found))
         paper = load_paper(library, papers, kept)
-    return CheckReport(check_all(library, stale, paper), coverage(library, paper))
+    from ..checks.papers import coverage  # loaded with a paper to check
+
+    return CheckReport(conclude(library, found, paper), coverage(library, paper))
+
+
+def repository_report(library: Library, sources: str, cache: Cache) -> list[Finding]:
+    """The repository's findings before acknowledgements: its checks' and its stale files'.
+
+    They are kept in the cache under the digest of the files the library was read from
+    (``sources``), of the generated files as they are and of the year, and given again while
+    none of them changes (the answer of a paper's check, too, when only the paper changed).
+    """
+    memo = cache.section(FINDINGS, complete=False, limit=KEPT_FINDINGS)
+    key = digest("findings", sources, datetime.date.today().year,
+                 [_file_digest(library.root / name) for name in GENERATED])
+    found = _recall_findings(memo.get(key))
+    if found is None:
+        # Files generated from a partly read repository would all look stale.
+        stale = [] if library.problems else stale_files(generated_files(library, cache))
+        found = [*repository_findings(library), *stale_findings(library, stale)]
+        memo.put(key, found)
+    return found
+
+
+def _file_digest(path: Path) -> str | None:
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    except FileNotFoundError:
+        return None
+
+
+def _recall_findings(plain: Any) -> list[Finding] | None:
+    """Kept findings back from their plain form; None when there are none or they do not fit."""
+    if not isinstance(plain, (list, tuple)):
+        return None
+    try:
+        return [from_plain(Finding, item) for item in plain]
+    except (TypeError, ValueError):
+        return None
 
 
 def run_export(root: Path, fmt: str, keys: Collection[str] = (),
@@ -75,7 +125,8 @@ def run_export(root: Path, fmt: str, keys: Collection[str] = (),
     The paper's own bibliography files, save output and the files export wrote, define the
     keys they hold: those are left to them.
     """
-    from ..paper import definitions  # export's own modules load when it runs
+    from ..checks.papers import undefined_message  # export's own modules load when it runs
+    from ..paper import definitions
     from ..render.exports import RENDERERS
     from ..selection import Selection, select_records, sort_citations, split_keys
 

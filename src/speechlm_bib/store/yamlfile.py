@@ -1,7 +1,16 @@
-"""Reading YAML safely, keeping the line of every value and the raw text of scalars."""
+"""Reading YAML safely, keeping the line of every value and the raw text of scalars.
+
+``read_source`` reads every file of a repository; within ``recorded_reads`` it also adds
+each file's path and bytes to a digest, so that what was made from the files read can be
+kept under the digest of exactly those files.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,14 +38,50 @@ class Node:
     raw: str | None = None
 
 
+class Reads:
+    """The digest of the files read so far: each one's path and bytes, in the order read."""
+
+    def __init__(self) -> None:
+        self._digest = hashlib.blake2b(digest_size=16)
+
+    def add(self, path: Path, data: bytes | None, problem: str = "") -> None:
+        """A file read (its bytes), or one that could not be read (None and the reason)."""
+        size = b"-" if data is None else str(len(data)).encode()
+        self._digest.update(b"\0".join((str(path).encode(), size, problem.encode(), b"")))
+        self._digest.update(data or b"")
+
+    def hexdigest(self) -> str:
+        """The digest of everything read so far."""
+        return self._digest.hexdigest()
+
+
+_READS: ContextVar[Reads | None] = ContextVar("speechlm_bib_reads", default=None)
+
+
+@contextlib.contextmanager
+def recorded_reads() -> Iterator[Reads]:
+    """Within the block, every file ``read_source`` reads (or fails to) goes into a digest."""
+    reads = Reads()
+    token = _READS.set(reads)
+    try:
+        yield reads
+    finally:
+        _READS.reset(token)
+
+
 def read_source(path: Path) -> str:
     """The text of a UTF-8 file, refusing what is not one (directories, bad bytes, a BOM)."""
+    reads = _READS.get()
     try:
         data = path.read_bytes()
-    except IsADirectoryError:
-        raise InputError("is a directory, expected a file", path) from None
     except OSError as error:
-        raise InputError(f"cannot read: {error.strerror}", path) from None
+        reason = "is a directory, expected a file" if isinstance(error, IsADirectoryError) \
+            else f"cannot read: {error.strerror}"
+        if reads is not None:
+            reads.add(path, None, reason)
+        raise InputError(reason, path) from None
+    if reads is not None:
+        reads.add(path, data)
     if data.startswith(b"\xef\xbb\xbf"):
         raise InputError("starts with a byte-order mark; save it as UTF-8 without BOM", path, 1)
     try:
