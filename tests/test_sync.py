@@ -8,6 +8,9 @@ from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
+import pytest
+
+from speechlm_bib.services import sync as sync_service
 from speechlm_bib.sources.arxiv import FetchSettings, fetch_metadata
 from speechlm_bib.store.repository import load_repository
 
@@ -319,3 +322,24 @@ def test_a_new_version_changes_updated_but_not_published_the_year_or_the_key(
     stored = json.loads((survey_repo / STORE).read_text(encoding="utf-8"))
     assert stored["2412.20001"] == {**STREAMING, "version": 3, "updated": "2025-06-02"}
     assert _record(survey_repo, "okafor2024streaming") == STREAMING_RECORD
+
+
+def test_an_unchanged_sync_renders_no_store_and_mends_a_reformatted_one(
+        survey_repo: Path, arxiv: ArxivReplayServer, run: Cli,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run("sync", root=survey_repo).exit_code == 0  # the stores' texts become known
+    rendered: list[str] = []
+    for name in ("render_arxiv_store", "render_published_store"):
+        real = getattr(sync_service, name)
+        monkeypatch.setattr(sync_service, name, lambda data, name=name, real=real: (
+            rendered.append(name), real(data))[1])
+    before = tree_bytes(survey_repo)
+    assert run("sync", root=survey_repo).exit_code == 0
+    assert (rendered, tree_bytes(survey_repo)) == ([], before)
+    store = survey_repo / STORE
+    store.write_text(json.dumps(json.loads(store.read_text(encoding="utf-8")), indent=2),
+                     encoding="utf-8")
+    assert run("sync", root=survey_repo).exit_code == 0
+    assert rendered == ["render_arxiv_store"]
+    assert store.read_bytes() == (REPO / STORE).read_bytes()
+    assert arxiv.requests == []

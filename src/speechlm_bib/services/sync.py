@@ -12,13 +12,15 @@ unchanged sync sends no request.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import hashlib
+from collections.abc import Callable, Collection, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import InputError
 from ..link import assign_keys, link
+from ..memo import Memo
 from ..model import Repository
 from ..published.plan import (
     PublishedOutcome,
@@ -41,6 +43,9 @@ from ..sync import FAILED, SyncOutcome, ids_to_fetch, keys_to_pin, merge, pinned
 from .common import generated_files, require_complete
 from .lookup import Lookup, ScholarlySettings
 from .titles import TitleLinks, link_titles
+
+STORES = "stores"
+"""The cache's section of the digests of store texts as the stores write them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +84,7 @@ def run_sync(root: Path, settings: SyncSettings, options: SyncOptions = SyncOpti
         outcome = replace(outcome, titles=titled.outcome)
         if options.dry_run or (outcome.partial and not outcome.found_anything):
             return outcome
-        written = apply_plan(_sync_plan(synced, outcome.partial, titled.texts, kept))
+        written = apply_plan(_sync_plan(synced, outcome.partial, titled.texts, kept, repo))
         kept.save()
         return replace(outcome, written=tuple(written))
 
@@ -154,11 +159,12 @@ def _keys(repo: Repository) -> dict[str, str]:
 
 
 def _sync_plan(repo: Repository, partial: bool, edited: Mapping[Path, str],
-               cache: Cache | None = None) -> Plan:
+               cache: Cache | None = None, loaded: Repository | None = None) -> Plan:
     """The stored metadata, the entries linked by title, the keys pinned, the generated files.
 
     A partial sync may leave a record out (the survey's, say): then the generated files wait
-    for the sync that completes it.
+    for the sync that completes it. A store whose data is what was ``loaded`` is not
+    written again when its file is known to be written as the store writes it.
     """
     library = link(repo, memo=cache.section("records") if cache is not None else None)
     pins = keys_to_pin(library)
@@ -169,17 +175,41 @@ def _sync_plan(repo: Repository, partial: bool, edited: Mapping[Path, str],
         if not partial:
             raise
         generated = {}
-    return Plan.of(_stores(repo), edited, pinned_entries(pins, texts), generated)
+    memo = cache.section(STORES, complete=False) if cache is not None else None
+    return Plan.of(_stores(repo, loaded, memo), edited, pinned_entries(pins, texts), generated)
 
 
-def _stores(repo: Repository) -> Mapping[Path, str]:
+def _stores(repo: Repository, loaded: Repository | None = None,
+            memo: Memo | None = None) -> Mapping[Path, str]:
     """The two stores, each written when it holds something or existed already."""
-    root = repo.root
+    root, data = repo.root, repo.published
+    stores: tuple[tuple[Path, bool, bool, Callable[[], str]], ...] = (
+        (root / ARXIV_STORE, bool(repo.arxiv),
+         loaded is not None and loaded.arxiv == repo.arxiv,
+         lambda: render_arxiv_store(repo.arxiv)),
+        (root / PUBLISHED_STORE, bool(data.decisions or data.versions or data.titles),
+         loaded is not None and loaded.published == data,
+         lambda: render_published_store(data)),
+    )
     files: dict[Path, str] = {}
-    if repo.arxiv or (root / ARXIV_STORE).exists():
-        files[root / ARXIV_STORE] = render_arxiv_store(repo.arxiv)
-    data = repo.published
-    if data.decisions or data.versions or data.titles or (root / PUBLISHED_STORE).exists():
-        files[root / PUBLISHED_STORE] = render_published_store(data)
+    for path, filled, unchanged, render in stores:
+        if not (filled or path.exists()) or (unchanged and _as_written(path, memo)):
+            continue
+        files[path] = render()
+        if memo is not None:
+            memo.put(_text_digest(files[path].encode("utf-8")), True)
     return files
 
+
+def _as_written(path: Path, memo: Memo | None) -> bool:
+    """Whether the file holds a text the store wrote (so that its data gives it again)."""
+    if memo is None:
+        return False
+    try:
+        return memo.get(_text_digest(path.read_bytes())) is True
+    except OSError:
+        return False
+
+
+def _text_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
