@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -329,10 +330,17 @@ def test_an_unchanged_sync_renders_no_store_and_mends_a_reformatted_one(
         monkeypatch: pytest.MonkeyPatch) -> None:
     assert run("sync", root=survey_repo).exit_code == 0  # the stores' texts become known
     rendered: list[str] = []
-    for name in ("render_arxiv_store", "render_published_store"):
+
+    def spy(name: str) -> Callable[[Any], str]:
         real = getattr(sync_service, name)
-        monkeypatch.setattr(sync_service, name, lambda data, name=name, real=real: (
-            rendered.append(name), real(data))[1])
+
+        def render(data: Any) -> str:
+            rendered.append(name)
+            return str(real(data))
+        return render
+
+    for name in ("render_arxiv_store", "render_published_store"):
+        monkeypatch.setattr(sync_service, name, spy(name))
     before = tree_bytes(survey_repo)
     assert run("sync", root=survey_repo).exit_code == 0
     assert (rendered, tree_bytes(survey_repo)) == ([], before)

@@ -40,6 +40,15 @@ def digest(*parts: object) -> str:
     return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
 
 
+def digest_bytes(data: bytes) -> str:
+    """A digest of bytes (a file's content), of the form ``digest`` gives.
+
+    >>> len(digest_bytes(b"x")) == len(digest("x")) == 32
+    True
+    """
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
 def to_plain(value: Any) -> Any:
     """A dataclass (its fields in order), tuple, list or path as tuples and strings.
 

@@ -7,7 +7,6 @@ declares (store/paperbib.py). Checks and the selection of records are pure steps
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..checks import conclude, repository_findings, stale_findings
 from ..errors import InputError
-from ..memo import digest, from_plain
+from ..memo import digest, digest_bytes, from_plain
 from ..model import Finding, Library
 from ..store import BIB_FILE, CFF_FILE, README_FILE
 from ..store.cache import Cache, kept_for
@@ -86,7 +85,8 @@ def repository_report(library: Library, sources: str, cache: Cache) -> list[Find
 
     They are kept in the cache under the digest of the files the library was read from
     (``sources``), of the generated files as they are and of the year, and given again while
-    none of them changes (the answer of a paper's check, too, when only the paper changed).
+    none of them changes: a paper checked again and again against an unchanged repository
+    costs the paper's own checks only.
     """
     memo = cache.section(FINDINGS, complete=False, limit=KEPT_FINDINGS)
     key = digest("findings", sources, datetime.date.today().year,
@@ -102,7 +102,7 @@ def repository_report(library: Library, sources: str, cache: Cache) -> list[Find
 
 def _file_digest(path: Path) -> str | None:
     try:
-        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        return digest_bytes(path.read_bytes())
     except FileNotFoundError:
         return None
 

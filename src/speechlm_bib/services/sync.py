@@ -12,7 +12,6 @@ unchanged sync sends no request.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Collection, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
@@ -20,7 +19,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..link import assign_keys, link
-from ..memo import Memo
+from ..memo import Memo, digest_bytes
 from ..model import Repository
 from ..published.plan import (
     PublishedOutcome,
@@ -197,7 +196,7 @@ def _stores(repo: Repository, loaded: Repository | None = None,
             continue
         files[path] = render()
         if memo is not None:
-            memo.put(_text_digest(files[path].encode("utf-8")), True)
+            memo.put(digest_bytes(files[path].encode("utf-8")), True)
     return files
 
 
@@ -206,10 +205,6 @@ def _as_written(path: Path, memo: Memo | None) -> bool:
     if memo is None:
         return False
     try:
-        return memo.get(_text_digest(path.read_bytes())) is True
+        return memo.get(digest_bytes(path.read_bytes())) is True
     except OSError:
         return False
-
-
-def _text_digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..memo import Memo, digest, from_plain, tuples
+from ..memo import Memo, digest, digest_bytes, from_plain, tuples
 from ..model import Acknowledgement, Entry, HandRecord, Section
 from .entries import parse_entry
 from .yamlfile import read_source
@@ -55,7 +55,8 @@ def parse_bib_records(text: str, path: Path,
     """A paper's .bib file's records and the lines of the blocks bibtexparser skipped."""
     from .paperbib import read_bib_records  # bibtexparser, on a miss
 
-    key = digest("bib", str(path), text)
+    # Hashed as bytes: a paper's .bib file can run to megabytes.
+    key = digest("bib", str(path), digest_bytes(text.encode("utf-8")))
     found = _recall(memo, key, lambda plain: _decode_bib(plain, path))
     if found is not None:
         return found
