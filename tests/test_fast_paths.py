@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from bibtexparser.middlewares.names import parse_single_name_into_parts
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from speechlm_bib.bibtex.latex import (
@@ -17,6 +17,7 @@ from speechlm_bib.bibtex.latex import (
     _protect_parts,
     escape,
     protect_title,
+    whole_terms,
 )
 from speechlm_bib.bibtex.names import _name_parts, _plain_name_parts, bibtex_name
 from speechlm_bib.keys import free_key, unique_key
@@ -87,6 +88,23 @@ def test_plain_name_path_leaves_particles_and_commas_to_the_parser() -> None:
 def test_plain_words_protect_as_the_general_rule_does(word: str) -> None:
     if _plain_word(word):
         assert _protect_parts(word) == escape(word)
+
+
+_TERM_TEXT = st.lists(st.sampled_from([*"ab A-_ 1é².", "ab", "a-b"]), max_size=16).map("".join)
+
+
+@settings(max_examples=800)
+@given(_TERM_TEXT, st.lists(st.text(st.sampled_from([*"abA-_1é²."]), min_size=1, max_size=4),
+                            max_size=4))
+def test_whole_terms_are_found_as_the_regular_expression_finds_them(
+        text: str, terms: list[str]) -> None:
+    ordered = sorted(set(terms), key=len, reverse=True)
+    found = list(whole_terms(text, ordered))
+    if ordered:
+        pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ordered)) + r")(?![\w-])")
+        assert found == [(m.start(), m.group()) for m in pattern.finditer(text)]
+    else:
+        assert found == []
 
 
 def test_protect_title_examples() -> None:
