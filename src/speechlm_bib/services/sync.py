@@ -34,6 +34,7 @@ from ..store import ARXIV_STORE, ENTRIES, PUBLISHED_STORE
 from ..store.arxivdata import render_arxiv_store
 from ..store.cache import Cache, open_cache
 from ..store.files import LOCK_WAIT, repository_lock
+from ..store.memoised import keep_entry
 from ..store.plan import Plan, apply_plan
 from ..store.publisheddata import render_published_store
 from ..store.repository import load_repository
@@ -83,9 +84,30 @@ def run_sync(root: Path, settings: SyncSettings, options: SyncOptions = SyncOpti
         outcome = replace(outcome, titles=titled.outcome)
         if options.dry_run or (outcome.partial and not outcome.found_anything):
             return outcome
-        written = apply_plan(_sync_plan(synced, outcome.partial, titled.texts, kept, repo))
+        plan = _sync_plan(synced, outcome.partial, titled.texts, kept, repo)
+        written = apply_plan(plan)
+        _keep_entries(synced, plan, written, kept)
         kept.save()
         return replace(outcome, written=tuple(written))
+
+
+def _keep_entries(repo: Repository, plan: Plan, written: Collection[Path],
+                  cache: Cache) -> None:
+    """Keep the entry files sync wrote (keys pinned, rows linked) parsed in the cache.
+
+    The next command then finds them as they are: after a first sync has pinned the key of
+    every entry, the command that follows does not parse every entry file again.
+    """
+    if cache.folder is None:
+        return
+    sections, texts = {s.id: s for s in repo.sections}, dict(plan.writes)
+    memo = cache.section("entries")
+    for path in written:
+        section = sections.get(path.parent.name)
+        text = texts[path]
+        if section is not None and path.parent.parent == repo.root / ENTRIES \
+                and isinstance(text, str):
+            keep_entry(path, section, text, memo)
 
 
 def _lookup(settings: ScholarlySettings,

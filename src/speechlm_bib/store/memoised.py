@@ -8,11 +8,13 @@ every time. A kept value that does not decode is dropped and parsed again.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ..errors import InputError
 from ..memo import Memo, digest, digest_bytes, from_plain, tuples
 from ..model import Acknowledgement, Entry, HandRecord, Section
 from .entries import parse_entry
@@ -27,7 +29,7 @@ T = TypeVar("T")
 def load_entry(path: Path, section: Section, memo: Memo) -> Entry:
     """One entry file, read and validated (or as it was the last time it had this text)."""
     text = read_source(path)
-    key = digest("entry", str(path), _section_digest(section), text)
+    key = _entry_key(path, section, text)
     # The path is part of the digest: the kept entry's is this one (not parsed again).
     found = _recall(memo, key, lambda plain: _decode_entry(plain, path))
     if found is not None:
@@ -35,6 +37,19 @@ def load_entry(path: Path, section: Section, memo: Memo) -> Entry:
     entry = parse_entry(text, path, section)
     memo.put(key, entry)
     return entry
+
+
+def keep_entry(path: Path, section: Section, text: str, memo: Memo) -> None:
+    """Keep an entry file a command writes, parsed, where the next ``load_entry`` looks.
+
+    A text that does not parse is left for that load to report.
+    """
+    with contextlib.suppress(InputError):
+        memo.put(_entry_key(path, section, text), parse_entry(text, path, section))
+
+
+def _entry_key(path: Path, section: Section, text: str) -> str:
+    return digest("entry", str(path), _section_digest(section), text)
 
 
 def parse_hand_records(text: str, path: Path, memo: Memo) -> dict[str, HandRecord]:
