@@ -6,6 +6,7 @@ are found without comparing every pair, as ``similarity`` describes.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 
@@ -21,6 +22,7 @@ _DOI_URL = re.compile(r"https?://(?:dx\.)?doi\.org/(10\..+)", re.IGNORECASE)
 _ARXIV_DOI = re.compile(r"10\.48550/arxiv\.(.+)", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalise_title(title: str) -> str:
     """A title as lowercase ASCII words, accents, case, punctuation and markup gone.
 
