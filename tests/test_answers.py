@@ -184,3 +184,15 @@ def test_the_digest_of_the_files_read_changes_with_any_of_them(tmp_path: Path) -
     assert digests[0] == digests[1]
     assert len(set(digests[1:])) == 4
     read_source(first)  # outside the block, nothing is recorded (and nothing fails)
+
+
+@pytest.mark.parametrize("papers", [(), ("paper.tex",)])
+def test_a_generated_file_that_cannot_be_read_is_one_error_line(
+        run: Cli, survey_repo: Path, papers: tuple[str, ...]) -> None:
+    (survey_repo / "paper.tex").write_text(PAPER, encoding="utf-8")
+    readme = survey_repo / "README.md"
+    readme.unlink()
+    readme.mkdir()
+    result = run("check", *(survey_repo / p for p in papers), root=survey_repo)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"speechlm-bib: error: {readme}: is a directory, expected a file\n"

@@ -49,6 +49,38 @@ def digest_bytes(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+class FilesDigest:
+    """A digest of files: each one's name and bytes (or why it could not be read), in order."""
+
+    def __init__(self) -> None:
+        self._hash = hashlib.blake2b(digest_size=16)
+
+    def add(self, name: str, data: bytes | None, problem: str = "") -> None:
+        """A file's bytes, or None and the reason it could not be read."""
+        size = b"-" if data is None else str(len(data)).encode()
+        self._hash.update(b"\0".join((name.encode(), size, problem.encode(), b"")))
+        self._hash.update(data or b"")
+
+    def add_file(self, path: Path, name: str | None = None) -> None:
+        """A file as it is on disk, or its absence (any other ``OSError`` is raised)."""
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            self.add(name or str(path), None, "missing")
+            return
+        self.add(name or str(path), data)
+
+    def hexdigest(self) -> str:
+        """The digest of every file added so far.
+
+        >>> one, two = FilesDigest(), FilesDigest()
+        >>> one.add("a", b"x"); two.add("a", None, "missing")
+        >>> one.hexdigest() != two.hexdigest()
+        True
+        """
+        return self._hash.hexdigest()
+
+
 def to_plain(value: Any) -> Any:
     """A dataclass (its fields in order), tuple, list or path as tuples and strings.
 

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from .app import Settings, command, progress_bar
+from .formats import CITE_FORMATS, EXPORT_FORMATS, IMPORT_FORMATS, REPORT_FORMATS
 
 if TYPE_CHECKING:
     from ..store.answers import Answer
-from .formats import CITE_FORMATS, EXPORT_FORMATS, IMPORT_FORMATS, REPORT_FORMATS
 
 
 @command("import", "speechlm-bib import README.md --dry-run")

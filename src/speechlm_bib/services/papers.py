@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..checks import conclude, repository_findings, stale_findings
 from ..errors import InputError
-from ..memo import digest, digest_bytes, from_plain
+from ..memo import FilesDigest, digest, from_plain
 from ..model import Finding, Library
-from ..store import BIB_FILE, CFF_FILE, README_FILE
+from ..store import GENERATED_FILES
 from ..store.cache import Cache, kept_for
 from ..store.yamlfile import recorded_reads
 from .common import generated_files, load_library, scan_papers, stale_files
@@ -29,8 +29,6 @@ FINDINGS = "findings"
 """The cache's section of the repository's findings."""
 KEPT_FINDINGS = 8
 """How many sets of findings the cache keeps (the most recently used)."""
-GENERATED = (BIB_FILE, CFF_FILE, README_FILE)
-"""The generated files check compares with what build would write."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,22 +87,29 @@ def repository_report(library: Library, sources: str, cache: Cache) -> list[Find
     costs the paper's own checks only.
     """
     memo = cache.section(FINDINGS, complete=False, limit=KEPT_FINDINGS)
-    key = digest("findings", sources, datetime.date.today().year,
-                 [_file_digest(library.root / name) for name in GENERATED])
-    found = _recall_findings(memo.get(key))
+    key = _findings_key(library, sources)
+    found = _recall_findings(memo.get(key)) if key is not None else None
     if found is None:
         # Files generated from a partly read repository would all look stale.
         stale = [] if library.problems else stale_files(generated_files(library, cache))
         found = [*repository_findings(library), *stale_findings(library, stale)]
-        memo.put(key, found)
+        if key is not None:
+            memo.put(key, found)
     return found
 
 
-def _file_digest(path: Path) -> str | None:
+def _findings_key(library: Library, sources: str) -> str | None:
+    """The digest the findings are kept under; None when a generated file cannot be read.
+
+    Nothing is kept then: the comparison of that file with what build writes says why.
+    """
+    generated = FilesDigest()
     try:
-        return digest_bytes(path.read_bytes())
-    except FileNotFoundError:
+        for name in GENERATED_FILES:
+            generated.add_file(library.root / name, name)
+    except OSError:
         return None
+    return digest("findings", sources, datetime.date.today().year, generated.hexdigest())
 
 
 def _recall_findings(plain: Any) -> list[Finding] | None:

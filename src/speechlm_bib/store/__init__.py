@@ -22,6 +22,8 @@ PUBLISHED_STORE = Path("data") / "published.json"
 BIB_FILE = "references.bib"
 README_FILE = "README.md"
 CFF_FILE = "CITATION.cff"
+GENERATED_FILES = (BIB_FILE, README_FILE, CFF_FILE)
+"""The files build writes at the top of the repository."""
 
 
 def find_root(start: Path) -> Path:

@@ -12,20 +12,18 @@ its work. An answer is kept only when the files were the same before and after i
 from __future__ import annotations
 
 import datetime
-import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import BIB_FILE, CFF_FILE, ENTRIES, README_FILE
+from ..memo import FilesDigest, digest
+from . import ENTRIES, GENERATED_FILES
 from .cache import open_cache
 
 FOLDERS = (ENTRIES, "data")
 """The folders whose every file an answer depends on."""
-TOP_FILES = (BIB_FILE, README_FILE, CFF_FILE)
-"""The generated files the answers compare with what build would write."""
 SECTION = "answers"
 KEPT = 8
 """How many answers the cache keeps (the most recently used)."""
@@ -45,7 +43,7 @@ def remembered(root: Path, command: tuple[str, ...], make: Callable[[], Answer])
     before = snapshot(root)
     cache = open_cache(root)
     section = cache.section(SECTION, complete=False, limit=KEPT)
-    key = _key(command, before) if before is not None else None
+    key = digest(command, before) if before is not None else None
     found = _answer(section.get(key)) if key is not None else None
     if found is not None:
         return found
@@ -58,17 +56,16 @@ def remembered(root: Path, command: tuple[str, ...], make: Callable[[], Answer])
 
 def snapshot(root: Path) -> str | None:
     """A digest of the year and of every file an answer depends on; None if one is unreadable."""
-    hashed = hashlib.blake2b(digest_size=16)
-    hashed.update(f"{root.resolve()}\0{datetime.date.today().year}\0".encode())
+    files = FilesDigest()
     try:
-        for folder in FOLDERS:
-            for path in _files(root / folder):
-                _add(hashed, root, path)
-        for name in TOP_FILES:
-            _add(hashed, root, root / name)
+        for path in [p for folder in FOLDERS for p in _files(root / folder)]:
+            files.add_file(path, path.relative_to(root).as_posix())
+        for name in GENERATED_FILES:
+            files.add_file(root / name, name)
     except OSError:
         return None
-    return hashed.hexdigest()
+    return digest("snapshot", str(root.resolve()), datetime.date.today().year,
+                  files.hexdigest())
 
 
 def _files(folder: Path) -> list[Path]:
@@ -78,21 +75,6 @@ def _files(folder: Path) -> list[Path]:
         folders.sort()
         found += [Path(where, name) for name in sorted(names)]
     return found
-
-
-def _add(hashed: Any, root: Path, path: Path) -> None:
-    """A file's path and bytes (or its absence) into the digest."""
-    name = path.relative_to(root).as_posix().encode()
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        hashed.update(b"-\0" + name + b"\0")
-        return
-    hashed.update(b"+\0" + name + b"\0" + str(len(data)).encode() + b"\0" + data)
-
-
-def _key(command: tuple[str, ...], state: str) -> str:
-    return hashlib.blake2b(repr((command, state)).encode(), digest_size=16).hexdigest()
 
 
 def _answer(value: Any) -> Answer | None:

@@ -8,7 +8,6 @@ kept under the digest of exactly those files.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from typing import Any
 import yaml
 
 from ..errors import InputError
+from ..memo import FilesDigest
 
 try:
     from yaml import CSafeLoader as SafeLoader
@@ -38,30 +38,13 @@ class Node:
     raw: str | None = None
 
 
-class Reads:
-    """The digest of the files read so far: each one's path and bytes, in the order read."""
-
-    def __init__(self) -> None:
-        self._digest = hashlib.blake2b(digest_size=16)
-
-    def add(self, path: Path, data: bytes | None, problem: str = "") -> None:
-        """A file read (its bytes), or one that could not be read (None and the reason)."""
-        size = b"-" if data is None else str(len(data)).encode()
-        self._digest.update(b"\0".join((str(path).encode(), size, problem.encode(), b"")))
-        self._digest.update(data or b"")
-
-    def hexdigest(self) -> str:
-        """The digest of everything read so far."""
-        return self._digest.hexdigest()
-
-
-_READS: ContextVar[Reads | None] = ContextVar("speechlm_bib_reads", default=None)
+_READS: ContextVar[FilesDigest | None] = ContextVar("speechlm_bib_reads", default=None)
 
 
 @contextlib.contextmanager
-def recorded_reads() -> Iterator[Reads]:
+def recorded_reads() -> Iterator[FilesDigest]:
     """Within the block, every file ``read_source`` reads (or fails to) goes into a digest."""
-    reads = Reads()
+    reads = FilesDigest()
     token = _READS.set(reads)
     try:
         yield reads
@@ -78,10 +61,10 @@ def read_source(path: Path) -> str:
         reason = "is a directory, expected a file" if isinstance(error, IsADirectoryError) \
             else f"cannot read: {error.strerror}"
         if reads is not None:
-            reads.add(path, None, reason)
+            reads.add(str(path), None, reason)
         raise InputError(reason, path) from None
     if reads is not None:
-        reads.add(path, data)
+        reads.add(str(path), data)
     if data.startswith(b"\xef\xbb\xbf"):
         raise InputError("starts with a byte-order mark; save it as UTF-8 without BOM", path, 1)
     try:
