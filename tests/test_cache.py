@@ -94,6 +94,20 @@ def test_values_of_the_wrong_shape_under_a_valid_checksum_are_dropped(
     assert outputs(run, survey_repo) == cold
 
 
+def test_equal_parts_of_kept_values_are_written_once_and_read_back_as_one(
+        survey_repo: Path) -> None:
+    first = tuple([tuple(["author", "arxiv"]), tuple(["title", "arxiv"])])
+    second = tuple([tuple(["author", "arxiv"]), tuple(["title", "arxiv"])])
+    assert first == second and first is not second
+    cache = open_cache(survey_repo)
+    cache.section("records").put("a", (first, "x"))
+    cache.section("records").put("b", (second, "y"))
+    cache.save()
+    items = open_cache(survey_repo).section("records").items
+    assert items["a"] == (first, "x") and items["b"] == (second, "y")
+    assert items["a"][0] is items["b"][0]
+
+
 def test_a_cache_that_cannot_be_written_does_not_stop_a_command(
         run: Cli, survey_repo: Path) -> None:
     (survey_repo / CACHE_DIR).write_text("a file where the folder would be", encoding="utf-8")

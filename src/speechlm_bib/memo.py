@@ -81,21 +81,28 @@ class FilesDigest:
         return self._hash.hexdigest()
 
 
-def to_plain(value: Any) -> Any:
+def to_plain(value: Any, shared: dict[Any, Any] | None = None) -> Any:
     """A dataclass (its fields in order), tuple, list or path as tuples and strings.
+
+    With ``shared``, equal tuples come out as one object (kept in it), so that ``marshal``
+    writes each once and reads it back once.
 
     >>> to_plain((("a", 1), Path("x/y"), None, ["b"]))
     (('a', 1), 'x/y', None, ('b',))
+    >>> shared: dict[Any, Any] = {}
+    >>> to_plain(("a", 1), shared) is to_plain(["a", 1], shared)
+    True
     """
     kind = type(value)
     if kind is str or kind is int or value is None or kind is bool:
         return value
     if kind is tuple or kind is list:
-        return tuple([item if type(item) is str else to_plain(item) for item in value])
-    names = _field_names(kind)
-    if names is not None:
-        return tuple([to_plain(getattr(value, name)) for name in names])
-    return str(value) if isinstance(value, Path) else value
+        plain = tuple([item if type(item) is str else to_plain(item, shared) for item in value])
+    elif (names := _field_names(kind)) is not None:
+        plain = tuple([to_plain(getattr(value, name), shared) for name in names])
+    else:
+        return str(value) if isinstance(value, Path) else value
+    return plain if shared is None else shared.setdefault(plain, plain)
 
 
 def _field_names(kind: type) -> tuple[str, ...] | None:
@@ -103,15 +110,17 @@ def _field_names(kind: type) -> tuple[str, ...] | None:
     if kind not in _FIELDS:
         _FIELDS[kind] = (tuple(f.name for f in dataclasses.fields(kind) if f.init)
                          if dataclasses.is_dataclass(kind) else None)
+        _FIELD_PLACES[kind] = {name: index for index, name in enumerate(_FIELDS[kind] or ())}
     return _FIELDS[kind]
 
 
 _FIELDS: dict[type, tuple[str, ...] | None] = {}
+_FIELD_PLACES: dict[type, dict[str, int]] = {}
 
 
 def from_plain(kind: type[T], plain: Any,
                fields: Mapping[str, Callable[[Any], Any]] | None = None) -> T:
-    """A dataclass back from ``to_plain``'s tuple: lists become tuples, other fields as given.
+    """A dataclass back from ``to_plain``'s tuple (as ``marshal`` reads it back).
 
     ``fields`` converts the fields that hold something else than strings, numbers and tuples
     of them (a path, nested dataclasses). A value that does not fit raises ``TypeError`` or
@@ -122,20 +131,12 @@ def from_plain(kind: type[T], plain: Any,
     Acknowledgement(code='similar-title', reason='two works', about=None)
     """
     names = _field_names(kind)
-    if names is None or type(plain) not in (tuple, list) or len(plain) != len(names):
+    if names is None or type(plain) is not tuple or len(plain) != len(names):
         raise ValueError(f"not a {kind.__name__}")
-    convert = fields or {}
-    values = [convert[name](item) if name in convert else tuples(item)
-              for name, item in zip(names, plain, strict=True)]
+    if not fields:
+        return kind(*plain)
+    values = list(plain)
+    places = _FIELD_PLACES[kind]
+    for name, convert in fields.items():
+        values[places[name]] = convert(values[places[name]])
     return kind(*values)
-
-
-def tuples(value: Any) -> Any:
-    """Lists as tuples, all the way down (tuples are taken as they are).
-
-    >>> tuples([["a", 1], []])
-    (('a', 1), ())
-    """
-    if type(value) is not list:
-        return value
-    return tuple([tuples(item) if type(item) is list else item for item in value])

@@ -89,8 +89,9 @@ class Section:
         return self._plain(dict(list(kept.items())[-self.limit:]))
 
     def _plain(self, values: dict[str, Any]) -> dict[str, Any]:
-        """The values with those put by this command made plain."""
-        return {k: to_plain(v) if k in self.added else v for k, v in values.items()}
+        """The values with those put by this command made plain (equal tuples shared)."""
+        shared: dict[Any, Any] = {}
+        return {k: to_plain(v, shared) if k in self.added else v for k, v in values.items()}
 
 
 @dataclass(slots=True)

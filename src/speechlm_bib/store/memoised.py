@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import InputError
-from ..memo import Memo, digest, digest_bytes, from_plain, tuples
+from ..memo import Memo, digest, digest_bytes, from_plain
 from ..model import Acknowledgement, Entry, HandRecord, Section
 from .entries import parse_entry
 from .yamlfile import read_source
@@ -115,4 +115,4 @@ def _decode_bib(plain: Any, path: Path) -> tuple[tuple[BibRecord, ...], tuple[in
 
     records, skipped = plain
     return (tuple(from_plain(BibRecord, item, {"path": lambda _: path}) for item in records),
-            tuples(skipped))
+            tuple(skipped))
