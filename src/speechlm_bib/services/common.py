@@ -32,6 +32,11 @@ def load_library(root: Path, *, complete: bool = True, cache: Cache | None = Non
     repo = load_repository(root, cache)
     if complete:
         require_complete(repo)
+    return link_library(repo, cache)
+
+
+def link_library(repo: Repository, cache: Cache | None = None) -> Library:
+    """The linked library of a loaded repository, its records normalised through the cache."""
     return link(repo, memo=cache.section("records") if cache is not None else None)
 
 

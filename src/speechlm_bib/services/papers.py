@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from ..checks import conclude, repository_findings, stale_findings
 from ..errors import InputError
-from ..memo import FilesDigest, digest, from_plain
+from ..memo import digest, from_plain
 from ..model import Finding, Library
-from ..store import GENERATED_FILES
 from ..store.cache import Cache, kept_for
 from ..store.yamlfile import recorded_reads
 from .common import generated_files, load_library, scan_papers, stale_files
+from .settled import generated_digest
 
 if TYPE_CHECKING:
     from ..paper import Coverage, Paper
@@ -103,13 +103,10 @@ def _findings_key(library: Library, sources: str) -> str | None:
 
     Nothing is kept then: the comparison of that file with what build writes says why.
     """
-    generated = FilesDigest()
-    try:
-        for name in GENERATED_FILES:
-            generated.add_file(library.root / name, name)
-    except OSError:
+    generated = generated_digest(library.root)
+    if generated is None:
         return None
-    return digest("findings", sources, datetime.date.today().year, generated.hexdigest())
+    return digest("findings", sources, datetime.date.today().year, generated)
 
 
 def _recall_findings(plain: Any) -> list[Finding] | None:

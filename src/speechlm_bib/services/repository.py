@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 
 from ..link import survey_records
@@ -10,17 +11,31 @@ from ..render.latextable import render_latex_table
 from ..store.cache import kept_for
 from ..store.files import LOCK_WAIT, repository_lock
 from ..store.plan import Plan, apply_plan
-from .common import generated_files, load_library, stale_files
+from ..store.repository import load_repository
+from ..store.yamlfile import recorded_reads
+from .common import generated_files, link_library, load_library, require_complete, stale_files
+from .settled import is_settled, settle, settled_key
 
 
 def run_build(root: Path, check: bool = False, lock_wait: float = LOCK_WAIT, *,
               cache: bool = True) -> list[Path]:
-    """Build (or with check, compare) the generated files; the paths written or stale."""
-    if check:
-        with kept_for(root, cache) as kept:
-            return stale_files(generated_files(load_library(root, cache=kept), kept))
-    with repository_lock(root, lock_wait), kept_for(root, cache) as kept:
-        return apply_plan(Plan.of(generated_files(load_library(root, cache=kept), kept)))
+    """Build (or with check, compare) the generated files; the paths written or stale.
+
+    A repository settled since it was last built (``services.settled``) has none.
+    """
+    with (nullcontext() if check else repository_lock(root, lock_wait),
+          kept_for(root, cache) as kept):
+        with recorded_reads() as reads:
+            repo = load_repository(root, kept)
+        require_complete(repo)
+        sources = reads.hexdigest()
+        if is_settled(kept, settled_key(root, sources)):
+            return []
+        files = generated_files(link_library(repo, kept), kept)
+        paths = stale_files(files) if check else apply_plan(Plan.of(files))
+        if not (check and paths):
+            settle(kept, settled_key(root, sources, files))
+        return paths
 
 
 def run_cite(root: Path, fmt: str, *, cache: bool = True) -> str:

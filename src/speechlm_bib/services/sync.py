@@ -30,7 +30,7 @@ from ..published.plan import (
 )
 from ..sources import ProgressBar, progress_of
 from ..sources.arxiv import FetchResult, FetchSettings, fetch_metadata
-from ..store import ARXIV_STORE, ENTRIES, PUBLISHED_STORE
+from ..store import ARXIV_STORE, ENTRIES, GENERATED_FILES, PUBLISHED_STORE
 from ..store.arxivdata import render_arxiv_store
 from ..store.cache import Cache, open_cache
 from ..store.files import LOCK_WAIT, repository_lock
@@ -38,10 +38,11 @@ from ..store.memoised import keep_entry
 from ..store.plan import Plan, apply_plan
 from ..store.publisheddata import render_published_store
 from ..store.repository import load_repository
-from ..store.yamlfile import read_source
+from ..store.yamlfile import read_source, recorded_reads
 from ..sync import FAILED, SyncOutcome, ids_to_fetch, keys_to_pin, merge, pinned_entries
 from .common import generated_files, require_complete
 from .lookup import Lookup, ScholarlySettings
+from .settled import is_settled, settle, settled_key
 from .titles import TitleLinks, link_titles
 
 STORES = "stores"
@@ -74,7 +75,8 @@ def run_sync(root: Path, settings: SyncSettings, options: SyncOptions = SyncOpti
     """Link rows by title, fetch what is missing, look up published versions, store, build."""
     with repository_lock(root, lock_wait):
         kept = open_cache(root, options.cache)
-        repo = load_repository(root, kept)
+        with recorded_reads() as reads:
+            repo = load_repository(root, kept)
         require_complete(repo)
         _check_only(repo, options.only)
         with _lookup(settings.scholarly, options.published) as lookup:
@@ -84,11 +86,29 @@ def run_sync(root: Path, settings: SyncSettings, options: SyncOptions = SyncOpti
         outcome = replace(outcome, titles=titled.outcome)
         if options.dry_run or (outcome.partial and not outcome.found_anything):
             return outcome
-        plan = _sync_plan(synced, outcome.partial, titled.texts, kept, repo)
-        written = apply_plan(plan)
-        _keep_entries(synced, plan, written, kept)
+        written = _write_plan(root, repo, synced, titled.texts, outcome.partial, kept,
+                              reads.hexdigest())
         kept.save()
         return replace(outcome, written=tuple(written))
+
+
+def _write_plan(root: Path, repo: Repository, synced: Repository, edited: Mapping[Path, str],
+                partial: bool, kept: Cache, sources: str) -> list[Path]:
+    """Write the sync's plan; the paths written.
+
+    When the sync fetched and linked nothing, a repository settled since it was last built
+    (``services.settled``, ``sources`` the digest of the files it was loaded from) has no
+    plan; one whose plan wrote generated files only is settled then.
+    """
+    unchanged = synced == repo and not edited
+    if unchanged and is_settled(kept, settled_key(root, sources)):
+        return []
+    plan = _sync_plan(synced, partial, edited, kept, repo)
+    written = apply_plan(plan)
+    _keep_entries(synced, plan, written, kept)
+    if unchanged and set(written) <= {root / name for name in GENERATED_FILES}:
+        settle(kept, settled_key(root, sources, dict(plan.writes)))
+    return written
 
 
 def _keep_entries(repo: Repository, plan: Plan, written: Collection[Path],
