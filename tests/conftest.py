@@ -223,6 +223,22 @@ def run_script(*args: str | Path, cwd: Path,
                           timeout=120, check=False)
 
 
+def unpin_keys(root: Path, count: int) -> list[Path]:
+    """Remove the ``key:`` line of the first ``count`` arXiv entry files (sync pins them again)."""
+    unpinned = [path for path in sorted((root / "entries").rglob("*.yaml"))
+                if "\narxiv:" in path.read_text(encoding="utf-8")][:count]
+    for path in unpinned:
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        path.write_text("".join(line for line in lines if not line.startswith("key:")),
+                        encoding="utf-8")
+    return unpinned
+
+
+def is_pinned(path: Path) -> bool:
+    """Whether an entry file has a ``key:`` line."""
+    return "\nkey:" in "\n" + path.read_text(encoding="utf-8")
+
+
 def tree_bytes(root: Path) -> dict[str, bytes]:
     """Every file of the repository at root with its bytes, to compare whole trees.
 

@@ -15,7 +15,7 @@ from speechlm_bib.services import sync as sync_service
 from speechlm_bib.store.cache import CACHE_DIR
 
 from arxiv_server import ArxivReplayServer
-from conftest import Cli, copy_survey, run_subprocess, tree_bytes
+from conftest import Cli, copy_survey, is_pinned, run_subprocess, tree_bytes, unpin_keys
 
 Change = Callable[[Path], None]
 
@@ -126,3 +126,27 @@ def test_an_unchanged_sync_of_a_settled_repository_plans_nothing(
     CHANGES["README.md by hand"](survey_repo)
     assert run("sync", "--arxiv-only", root=survey_repo).exit_code == 0
     assert tree_bytes(survey_repo) == before
+
+
+def test_a_sync_that_wrote_files_leaves_the_repository_settled(
+        survey_repo: Path, arxiv: ArxivReplayServer, run: Cli,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    (survey_repo / "data" / "arxiv.json").unlink()
+    (survey_repo / "references.bib").unlink()
+    unpinned = unpin_keys(survey_repo, 3)
+    result = run("sync", root=survey_repo)
+    assert result.exit_code == 0, result.output
+    assert (survey_repo / "data" / "arxiv.json").exists()
+    assert (survey_repo / "references.bib").exists()
+    assert all(is_pinned(path) for path in unpinned)
+    before = tree_bytes(survey_repo)
+    with monkeypatch.context() as off:
+        off.setenv("SPEECHLM_BIB_CACHE", "off")
+        assert run("build", "--check", root=survey_repo).output == "up to date\n"
+
+    monkeypatch.setattr(repository_service, "link_library", _refuse("linked"))
+    monkeypatch.setattr(sync_service, "_sync_plan", _refuse("planned"))
+    assert run("build", root=survey_repo).output == "nothing to write\n"
+    assert run("sync", root=survey_repo).exit_code == 0
+    assert tree_bytes(survey_repo) == before
+    assert len(arxiv.requests) == 1

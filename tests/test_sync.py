@@ -17,7 +17,7 @@ from speechlm_bib.store import memoised
 from speechlm_bib.store.repository import load_repository
 
 from arxiv_server import ArxivReplayServer, load_replay, make_entry
-from conftest import REPO, VARIANTS, Cli, run_subprocess, tree_bytes
+from conftest import REPO, VARIANTS, Cli, is_pinned, run_subprocess, tree_bytes, unpin_keys
 
 STORE = Path("data") / "arxiv.json"
 
@@ -357,14 +357,9 @@ def test_an_unchanged_sync_renders_no_store_and_mends_a_reformatted_one(
 def test_the_entry_files_sync_pins_keys_in_are_kept_parsed_for_the_next_command(
         survey_repo: Path, arxiv: ArxivReplayServer, run: Cli,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    pinned = [path for path in sorted((survey_repo / "entries").rglob("*.yaml"))
-              if "\narxiv:" in path.read_text(encoding="utf-8")][:5]
-    for path in pinned:
-        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-        path.write_text("".join(line for line in lines if not line.startswith("key:")),
-                        encoding="utf-8")
+    pinned = unpin_keys(survey_repo, 5)
     assert run("sync", root=survey_repo).exit_code == 0
-    assert all("\nkey:" in "\n" + path.read_text(encoding="utf-8") for path in pinned)
+    assert all(is_pinned(path) for path in pinned)
 
     def parse_entry(*args: object) -> None:
         raise AssertionError("an entry file sync wrote was parsed again")

@@ -38,7 +38,7 @@ from ..store.memoised import keep_entry
 from ..store.plan import Plan, apply_plan
 from ..store.publisheddata import render_published_store
 from ..store.repository import load_repository
-from ..store.yamlfile import read_source, recorded_reads
+from ..store.yamlfile import ReadLog, read_source, recorded_reads
 from ..sync import FAILED, SyncOutcome, ids_to_fetch, keys_to_pin, merge, pinned_entries
 from .common import generated_files, require_complete
 from .lookup import Lookup, ScholarlySettings
@@ -86,29 +86,46 @@ def run_sync(root: Path, settings: SyncSettings, options: SyncOptions = SyncOpti
         outcome = replace(outcome, titles=titled.outcome)
         if options.dry_run or (outcome.partial and not outcome.found_anything):
             return outcome
-        written = _write_plan(root, repo, synced, titled.texts, outcome.partial, kept,
-                              reads.hexdigest())
+        written = _write_plan(root, repo, synced, titled.texts, outcome.partial, kept, reads)
         kept.save()
         return replace(outcome, written=tuple(written))
 
 
 def _write_plan(root: Path, repo: Repository, synced: Repository, edited: Mapping[Path, str],
-                partial: bool, kept: Cache, sources: str) -> list[Path]:
+                partial: bool, kept: Cache, reads: ReadLog) -> list[Path]:
     """Write the sync's plan; the paths written.
 
     When the sync fetched and linked nothing, a repository settled since it was last built
-    (``services.settled``, ``sources`` the digest of the files it was loaded from) has no
-    plan; one whose plan wrote generated files only is settled then.
+    (``services.settled``; ``reads``: the files it was loaded from) has no plan. A complete
+    sync leaves the repository settled.
     """
     unchanged = synced == repo and not edited
-    if unchanged and is_settled(kept, settled_key(root, sources)):
+    if unchanged and is_settled(kept, settled_key(root, reads.hexdigest())):
         return []
     plan = _sync_plan(synced, partial, edited, kept, repo)
     written = apply_plan(plan)
     _keep_entries(synced, plan, written, kept)
-    if unchanged and set(written) <= {root / name for name in GENERATED_FILES}:
-        settle(kept, settled_key(root, sources, dict(plan.writes)))
+    if not partial:
+        settle(kept, _settled_after(root, plan, written, reads))
     return written
+
+
+def _settled_after(root: Path, plan: Plan, written: Collection[Path],
+                   reads: ReadLog) -> str | None:
+    """The settled digest of the repository as the plan left it (None when it is not known).
+
+    The files the load read are as they were but those the plan wrote; the generated files
+    hold what the plan gave them.
+    """
+    texts = dict(plan.writes)
+    generated = {root / name for name in GENERATED_FILES}
+    inputs = {str(path): _encoded(texts[path]) for path in written if path not in generated}
+    sources = reads.after(inputs)
+    return None if sources is None else settled_key(root, sources, texts)
+
+
+def _encoded(data: str | bytes) -> bytes:
+    return data.encode("utf-8") if isinstance(data, str) else data
 
 
 def _keep_entries(repo: Repository, plan: Plan, written: Collection[Path],

@@ -10,15 +10,15 @@ from typing import Any
 from ..errors import InputError
 from ..model import ArxivMetadata
 from . import ARXIV_STORE
-from .yamlfile import read_source
+from .yamlfile import read_optional
 
 
 def load_arxiv_store(root: Path) -> dict[str, ArxivMetadata]:
     """The arXiv metadata that sync stored, by id."""
     path = root / ARXIV_STORE
-    if not path.exists():
+    text = read_optional(path)
+    if text is None:
         return {}
-    text = read_source(path)
     try:
         data = json.loads(text)
     except ValueError as error:

@@ -60,7 +60,7 @@ from ..model import (
     VersionDecision,
 )
 from . import PUBLISHED_STORE, memoised
-from .yamlfile import read_source
+from .yamlfile import read_optional
 
 KINDS = (CONFIRMED, CANDIDATES, NONE)
 OUTCOMES = (LINKED, CANDIDATES, NONE)
@@ -78,9 +78,8 @@ def load_published_store(root: Path, memo: Memo | None = None) -> PublishedData:
     With a memo, the DBLP records read before are not parsed again.
     """
     path = root / PUBLISHED_STORE
-    if not path.exists():
-        return PublishedData()
-    return parse_published_store(read_source(path), path, memo)
+    text = read_optional(path)
+    return PublishedData() if text is None else parse_published_store(text, path, memo)
 
 
 def parse_published_store(text: str, path: Path, memo: Memo | None = None) -> PublishedData:

@@ -12,7 +12,7 @@ from . import ENTRIES, RECORDS_FILE, TERMS_FILE, memoised
 from .arxivdata import load_arxiv_store
 from .entries import check_section_folders, entry_paths, load_entry, load_list_config
 from .publisheddata import load_published_store
-from .yamlfile import read_source
+from .yamlfile import read_optional
 
 if TYPE_CHECKING:
     from .cache import Cache
@@ -63,10 +63,9 @@ def _load_entries(
 
 def load_terms(root: Path) -> tuple[str, ...]:
     """The protected terms of entries/terms.txt, one a line, '#' starting a comment."""
-    path = root / ENTRIES / TERMS_FILE
-    if not path.exists():
+    text = read_optional(root / ENTRIES / TERMS_FILE)
+    if text is None:
         return ()
-    text = read_source(path)
     terms = (line.split("#", 1)[0].strip() for line in text.splitlines())
     return tuple(term for term in terms if term)
 
@@ -74,10 +73,11 @@ def load_terms(root: Path) -> tuple[str, ...]:
 def load_hand_records(root: Path, cache: Cache | None = None) -> dict[str, HandRecord]:
     """The hand-maintained records of entries/records.bib, by key."""
     path = root / ENTRIES / RECORDS_FILE
-    if not path.exists():
+    text = read_optional(path)
+    if text is None:
         return {}
     if cache is not None:
-        return memoised.parse_hand_records(read_source(path), path, cache.section("hand"))
-    return parse_hand_records(read_source(path), path)
+        return memoised.parse_hand_records(text, path, cache.section("hand"))
+    return parse_hand_records(text, path)
 
 
