@@ -342,6 +342,9 @@ def test_an_unchanged_sync_renders_no_store_and_mends_a_reformatted_one(
 
     for name in ("render_arxiv_store", "render_published_store"):
         monkeypatch.setattr(sync_service, name, spy(name))
+    # A comment edited: the repository is not settled, and sync makes its plan again.
+    entry = next((survey_repo / "entries").rglob("*moshi*.yaml"))
+    entry.write_text(entry.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
     before = tree_bytes(survey_repo)
     assert run("sync", root=survey_repo).exit_code == 0
     assert (rendered, tree_bytes(survey_repo)) == ([], before)

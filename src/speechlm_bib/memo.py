@@ -50,16 +50,18 @@ def digest_bytes(data: bytes) -> str:
 
 
 class FilesDigest:
-    """A digest of files: each one's name and bytes (or why it could not be read), in order."""
+    """A digest of files, in order: each one's name and the digest of its bytes, or why not.
+
+    Each file keeps its own place, so that the digest the same files give once some of them
+    hold other bytes can be told without reading them again (``after``).
+    """
 
     def __init__(self) -> None:
-        self._hash = hashlib.blake2b(digest_size=16)
+        self._files: list[tuple[str, str | None, str]] = []
 
     def add(self, name: str, data: bytes | None, problem: str = "") -> None:
         """A file's bytes, or None and the reason it could not be read."""
-        size = b"-" if data is None else str(len(data)).encode()
-        self._hash.update(b"\0".join((name.encode(), size, problem.encode(), b"")))
-        self._hash.update(data or b"")
+        self._files.append((name, None if data is None else digest_bytes(data), problem))
 
     def add_file(self, path: Path, name: str | None = None) -> None:
         """A file as it is on disk, or its absence (any other ``OSError`` is raised)."""
@@ -78,7 +80,34 @@ class FilesDigest:
         >>> one.hexdigest() != two.hexdigest()
         True
         """
-        return self._hash.hexdigest()
+        return _digest_files(self._files)
+
+    def after(self, written: Mapping[str, bytes]) -> str | None:
+        """The digest the same files give once those ``written`` hold these bytes.
+
+        None when one of them is not among the files (its place among them is unknown).
+
+        >>> log, again = FilesDigest(), FilesDigest()
+        >>> log.add("a", None, "missing"); log.add("b", b"x")
+        >>> again.add("a", b"new"); again.add("b", b"x")
+        >>> log.after({"a": b"new"}) == again.hexdigest(), log.after({"c": b""})
+        (True, None)
+        """
+        if not written.keys() <= {name for name, _, _ in self._files}:
+            return None
+        files = []
+        for name, data, problem in self._files:
+            if name in written:
+                data, problem = digest_bytes(written[name]), ""
+            files.append((name, data, problem))
+        return _digest_files(files)
+
+
+def _digest_files(files: list[tuple[str, str | None, str]]) -> str:
+    """The digest of files' names, digests of their bytes (``-`` for none) and problems."""
+    # NUL ends each part: no path, digest or reason holds one.
+    parts = "".join(f"{name}\0{data or '-'}\0{problem}\0" for name, data, problem in files)
+    return digest_bytes(parts.encode("utf-8"))
 
 
 def to_plain(value: Any, shared: dict[Any, Any] | None = None) -> Any:

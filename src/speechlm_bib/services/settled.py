@@ -1,7 +1,7 @@
 """Repositories known to be settled: their generated files are what build would write.
 
 After a build, and after a complete sync, the digest of the files the repository was loaded
-from (as the sync left them: ``ReadLog.after`` the files it wrote) and of the generated files
+from (as the sync left them: ``FilesDigest.after`` the files it wrote) and of the generated files
 as they then are is kept in the cache. A later build, or a sync that fetched and linked
 nothing, that loads the very same files and finds the generated files unchanged has nothing
 to write, and does not link and render the library again. One byte changed in a file the

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..link import assign_keys, link
-from ..memo import Memo, digest_bytes
+from ..memo import FilesDigest, Memo, digest_bytes
 from ..model import Repository
 from ..published.plan import (
     PublishedOutcome,
@@ -38,7 +38,7 @@ from ..store.memoised import keep_entry
 from ..store.plan import Plan, apply_plan
 from ..store.publisheddata import render_published_store
 from ..store.repository import load_repository
-from ..store.yamlfile import ReadLog, read_source, recorded_reads
+from ..store.yamlfile import read_source, recorded_reads
 from ..sync import FAILED, SyncOutcome, ids_to_fetch, keys_to_pin, merge, pinned_entries
 from .common import generated_files, require_complete
 from .lookup import Lookup, ScholarlySettings
@@ -92,7 +92,7 @@ def run_sync(root: Path, settings: SyncSettings, options: SyncOptions = SyncOpti
 
 
 def _write_plan(root: Path, repo: Repository, synced: Repository, edited: Mapping[Path, str],
-                partial: bool, kept: Cache, reads: ReadLog) -> list[Path]:
+                partial: bool, kept: Cache, reads: FilesDigest) -> list[Path]:
     """Write the sync's plan; the paths written.
 
     When the sync fetched and linked nothing, a repository settled since it was last built
@@ -111,7 +111,7 @@ def _write_plan(root: Path, repo: Repository, synced: Repository, edited: Mappin
 
 
 def _settled_after(root: Path, plan: Plan, written: Collection[Path],
-                   reads: ReadLog) -> str | None:
+                   reads: FilesDigest) -> str | None:
     """The settled digest of the repository as the plan left it (None when it is not known).
 
     The files the load read are as they were but those the plan wrote; the generated files

@@ -1,14 +1,15 @@
 """Reading YAML safely, keeping the line of every value and the raw text of scalars.
 
 ``read_source`` (and ``read_optional``) read every file of a repository; within
-``recorded_reads`` each file's path and the digest of its bytes go into a ``ReadLog``, so
-that what was made from the files read can be kept under the digest of exactly those files.
+``recorded_reads`` each file's path and the digest of its bytes go into a ``FilesDigest``,
+so that what was made from the files read can be kept under the digest of exactly those
+files.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 import yaml
 
 from ..errors import InputError
-from ..memo import digest, digest_bytes
+from ..memo import FilesDigest
 
 try:
     from yaml import CSafeLoader as SafeLoader
@@ -38,54 +39,13 @@ class Node:
     raw: str | None = None
 
 
-class ReadLog:
-    """The files read, in order: each one's path and the digest of its bytes, or why not."""
-
-    def __init__(self) -> None:
-        self._files: list[tuple[str, str | None, str]] = []
-
-    def add(self, name: str, data: bytes | None, problem: str = "") -> None:
-        """A file's bytes, or None and the reason it could not be read."""
-        self._files.append((name, None if data is None else digest_bytes(data), problem))
-
-    def hexdigest(self) -> str:
-        """The digest of every file read so far.
-
-        >>> one, two = ReadLog(), ReadLog()
-        >>> one.add("a", b"x"); two.add("a", None, "missing")
-        >>> one.hexdigest() != two.hexdigest()
-        True
-        """
-        return digest("reads", self._files)
-
-    def after(self, written: Mapping[str, bytes]) -> str | None:
-        """The digest the same reads give once the files ``written`` hold these bytes.
-
-        None when one of them was not read (its place among the reads is unknown).
-
-        >>> log, again = ReadLog(), ReadLog()
-        >>> log.add("a", None, "missing"); log.add("b", b"x")
-        >>> again.add("a", b"new"); again.add("b", b"x")
-        >>> log.after({"a": b"new"}) == again.hexdigest(), log.after({"c": b""})
-        (True, None)
-        """
-        if not written.keys() <= {name for name, _, _ in self._files}:
-            return None
-        files = []
-        for name, data, problem in self._files:
-            if name in written:
-                data, problem = digest_bytes(written[name]), ""
-            files.append((name, data, problem))
-        return digest("reads", files)
-
-
-_READS: ContextVar[ReadLog | None] = ContextVar("speechlm_bib_reads", default=None)
+_READS: ContextVar[FilesDigest | None] = ContextVar("speechlm_bib_reads", default=None)
 
 
 @contextlib.contextmanager
-def recorded_reads() -> Iterator[ReadLog]:
-    """Within the block, every file ``read_source`` reads (or fails to) goes into a log."""
-    reads = ReadLog()
+def recorded_reads() -> Iterator[FilesDigest]:
+    """Within the block, every file ``read_source`` reads (or fails to) goes into a digest."""
+    reads = FilesDigest()
     token = _READS.set(reads)
     try:
         yield reads
