@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from speechlm_bib.model import ArxivMetadata
-from speechlm_bib.store.arxivdata import _metadata_dict, load_arxiv_store, render_arxiv_store
+from speechlm_bib.store.arxivdata import _metadata_dict, render_arxiv_store
+from speechlm_bib.store.repository import load_arxiv
 
 TEXT = st.text(st.characters(codec="utf-8"), max_size=12)
 OPTIONAL = st.none() | TEXT
@@ -31,4 +32,4 @@ def test_the_store_is_written_as_json_writes_it(store: dict[str, ArxivMetadata])
 def test_the_committed_store_is_written_back_byte_for_byte() -> None:
     root = Path(__file__).resolve().parent.parent
     text = (root / "data" / "arxiv.json").read_text(encoding="utf-8")
-    assert render_arxiv_store(load_arxiv_store(root)) == text
+    assert render_arxiv_store(load_arxiv(root)) == text

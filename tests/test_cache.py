@@ -34,7 +34,7 @@ def test_outputs_with_a_cold_a_warm_and_no_cache_are_the_same(
         run: Cli, survey_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cold = outputs(run, survey_repo)
     kept = cache_files(survey_repo)
-    assert {"entries.cache", "records.cache", "bibtex.cache"} <= kept.keys()
+    assert {"entries.cache", "arxiv.cache", "records.cache", "bibtex.cache"} <= kept.keys()
     warm = outputs(run, survey_repo)
     assert warm == cold
     assert cache_files(survey_repo) == kept  # an unchanged repository rewrites nothing
@@ -52,6 +52,22 @@ def test_an_edited_entry_is_read_again_not_taken_from_the_cache(
                      encoding="utf-8")
     assert run("build", root=survey_repo).exit_code == 0
     assert "| Moshi 2 |" in (survey_repo / "README.md").read_text(encoding="utf-8")
+
+
+def test_an_edited_arxiv_store_is_read_again_and_a_damaged_one_refused_every_time(
+        run: Cli, survey_repo: Path) -> None:
+    outputs(run, survey_repo)
+    store = survey_repo / "data" / "arxiv.json"
+    text = store.read_text(encoding="utf-8")
+    data = json.loads(text)
+    data[next(iter(data))]["title"] = "Zanzibar: tokens of speech"
+    store.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    assert run("build", root=survey_repo).exit_code == 0
+    assert "Zanzibar" in (survey_repo / "references.bib").read_text(encoding="utf-8")
+    store.write_text(text[: len(text) // 2], encoding="utf-8")
+    for _ in range(2):
+        result = run("build", root=survey_repo)
+        assert result.exit_code == 2 and "arxiv.json: damaged JSON" in result.output
 
 
 def test_a_changed_hand_record_is_normalised_again(run: Cli, survey_repo: Path) -> None:
@@ -85,7 +101,7 @@ def test_values_of_the_wrong_shape_under_a_valid_checksum_are_dropped(
         run: Cli, survey_repo: Path) -> None:
     cold = outputs(run, survey_repo)
     cache = open_cache(survey_repo)
-    for name in ("entries", "records", "bibtex", "hand", "findings"):
+    for name in ("entries", "arxiv", "records", "bibtex", "hand", "findings"):
         section = cache.section(name)
         for digest in list(section.items):
             section.items[digest] = ["wrong", "shape"] if name != "bibtex" else 42

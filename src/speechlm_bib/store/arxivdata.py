@@ -9,16 +9,10 @@ from typing import Any
 
 from ..errors import InputError
 from ..model import ArxivMetadata
-from . import ARXIV_STORE
-from .yamlfile import read_optional
 
 
-def load_arxiv_store(root: Path) -> dict[str, ArxivMetadata]:
-    """The arXiv metadata that sync stored, by id."""
-    path = root / ARXIV_STORE
-    text = read_optional(path)
-    if text is None:
-        return {}
+def parse_arxiv_store(text: str, path: Path) -> dict[str, ArxivMetadata]:
+    """The arXiv metadata that sync stored, by id, from the store's text (read from path)."""
     try:
         data = json.loads(text)
     except ValueError as error:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import InputError
 from ..memo import Memo, digest, digest_bytes, from_plain
-from ..model import Acknowledgement, Entry, HandRecord, Section
+from ..model import Acknowledgement, ArxivMetadata, Entry, HandRecord, Section
 from .entries import parse_entry
 from .yamlfile import read_source
 
@@ -56,13 +56,8 @@ def parse_hand_records(text: str, path: Path, memo: Memo) -> dict[str, HandRecor
     """``bibtex.handrecords.parse_hand_records`` through the cache."""
     from ..bibtex.handrecords import parse_hand_records as parse  # bibtexparser, on a miss
 
-    key = digest("hand", str(path), text)
-    found = _recall(memo, key, _decode_hand_records)
-    if found is not None:
-        return found
-    records = parse(text, path)
-    memo.put(key, list(records.values()))
-    return records
+    return _through(memo, digest("hand", str(path), text), _decode_hand_records,
+                    lambda: parse(text, path), lambda records: list(records.values()))
 
 
 def parse_bib_records(text: str, path: Path,
@@ -72,12 +67,29 @@ def parse_bib_records(text: str, path: Path,
 
     # Hashed as bytes: a paper's .bib file can run to megabytes.
     key = digest("bib", str(path), digest_bytes(text.encode("utf-8")))
-    found = _recall(memo, key, lambda plain: _decode_bib(plain, path))
+    return _through(memo, key, lambda plain: _decode_bib(plain, path),
+                    lambda: read_bib_records(text, path), list)
+
+
+def parse_arxiv_store(text: str, path: Path, memo: Memo) -> dict[str, ArxivMetadata]:
+    """``arxivdata.parse_arxiv_store`` through the cache."""
+    from .arxivdata import parse_arxiv_store as parse  # json, on a miss
+
+    # Hashed as bytes: the store of 10,000 works is a file of 4 MB.
+    return _through(memo, digest("arxiv", digest_bytes(text.encode("utf-8"))),
+                    _decode_arxiv_store, lambda: parse(text, path),
+                    lambda store: list(store.values()))
+
+
+def _through(memo: Memo, key: str, decode: Callable[[Any], T], parse: Callable[[], T],
+             kept: Callable[[T], Any]) -> T:
+    """The value kept under key, or the one ``parse`` gives (kept as ``kept`` makes it)."""
+    found = _recall(memo, key, decode)
     if found is not None:
         return found
-    records, skipped = read_bib_records(text, path)
-    memo.put(key, [records, skipped])
-    return records, skipped
+    value = parse()
+    memo.put(key, kept(value))
+    return value
 
 
 @functools.lru_cache(maxsize=256)
@@ -108,6 +120,11 @@ def _acknowledgements(items: Any) -> tuple[Acknowledgement, ...]:
 def _decode_hand_records(plain: Any) -> dict[str, HandRecord]:
     records = (from_plain(HandRecord, item) for item in plain)
     return {record.key: record for record in records}
+
+
+def _decode_arxiv_store(plain: Any) -> dict[str, ArxivMetadata]:
+    metadata = (from_plain(ArxivMetadata, item) for item in plain)
+    return {meta.id: meta for meta in metadata}
 
 
 def _decode_bib(plain: Any, path: Path) -> tuple[tuple[BibRecord, ...], tuple[int, ...]]:

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 from ..bibtex.handrecords import parse_hand_records, record_problems
 from ..errors import EntryError, InputError
-from ..model import Entry, HandRecord, Problem, Repository, Section
-from . import ENTRIES, RECORDS_FILE, TERMS_FILE, memoised
-from .arxivdata import load_arxiv_store
+from ..model import ArxivMetadata, Entry, HandRecord, Problem, Repository, Section
+from . import ARXIV_STORE, ENTRIES, RECORDS_FILE, TERMS_FILE, memoised
+from .arxivdata import parse_arxiv_store
 from .entries import check_section_folders, entry_paths, load_entry, load_list_config
 from .publisheddata import load_published_store
 from .yamlfile import read_optional
@@ -33,7 +33,7 @@ def load_repository(root: Path, cache: Cache | None = None) -> Repository:
         root=root,
         sections=config.sections,
         entries=entries,
-        arxiv=load_arxiv_store(root),
+        arxiv=load_arxiv(root, cache),
         hand=hand,
         terms=load_terms(root),
         surveys=config.surveys,
@@ -68,6 +68,17 @@ def load_terms(root: Path) -> tuple[str, ...]:
         return ()
     terms = (line.split("#", 1)[0].strip() for line in text.splitlines())
     return tuple(term for term in terms if term)
+
+
+def load_arxiv(root: Path, cache: Cache | None = None) -> dict[str, ArxivMetadata]:
+    """The arXiv metadata sync stored in data/arxiv.json, by id."""
+    path = root / ARXIV_STORE
+    text = read_optional(path)
+    if text is None:
+        return {}
+    if cache is not None:
+        return memoised.parse_arxiv_store(text, path, cache.section("arxiv"))
+    return parse_arxiv_store(text, path)
 
 
 def load_hand_records(root: Path, cache: Cache | None = None) -> dict[str, HandRecord]:
