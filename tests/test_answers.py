@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from speechlm_bib.errors import InputError
+from speechlm_bib.memo import recorded_reads
 from speechlm_bib.services import papers
 from speechlm_bib.store import answers
-from speechlm_bib.store.answers import Answer, remembered, snapshot
+from speechlm_bib.store.answers import Answer, answer_key, remembered
 from speechlm_bib.store.cache import CACHE_DIR, open_cache
-from speechlm_bib.store.yamlfile import read_source, recorded_reads
+from speechlm_bib.store.yamlfile import read_source
 
 from conftest import Cli
 
@@ -27,8 +29,8 @@ def forge(root: Path, text: str) -> None:
     cache = open_cache(root)
     section = cache.section(answers.SECTION, complete=False)
     assert section.items, "no answer was kept"
-    for key in list(section.items):
-        section.put(key, [text, "", 0])
+    for key, value in list(section.items.items()):
+        section.put(key, [text, "", 0, value[3]])  # the files a paper's answer depends on
     cache.save()
 
 
@@ -40,7 +42,8 @@ def test_an_unchanged_repository_gets_the_kept_answer(run: Cli, survey_repo: Pat
     assert run("check", "--strict", root=survey_repo).output == "no problems found\n"
 
 
-@pytest.mark.parametrize("change", ["edit-entry", "new-file", "remove-file", "generated"])
+@pytest.mark.parametrize("change", ["edit-entry", "new-entry", "remove-file", "generated",
+                                    "stray-folder"])
 def test_any_change_to_the_files_is_answered_afresh(run: Cli, survey_repo: Path,
                                                     change: str) -> None:
     assert run("build", "--check", root=survey_repo).output == "up to date\n"
@@ -49,8 +52,10 @@ def test_any_change_to_the_files_is_answered_afresh(run: Cli, survey_repo: Path,
     if change == "edit-entry":
         entry.write_text(entry.read_text(encoding="utf-8").replace("name: Moshi", "name: M"),
                          encoding="utf-8")
-    elif change == "new-file":
-        (survey_repo / "data" / "notes.txt").write_text("x\n", encoding="utf-8")
+    elif change == "new-entry":
+        (entry.parent / "zz-copy.yaml").write_bytes(entry.read_bytes())
+    elif change == "stray-folder":
+        (survey_repo / "entries" / "drafts").mkdir()
     elif change == "remove-file":
         (survey_repo / "entries" / "terms.txt").unlink()
     else:
@@ -58,9 +63,29 @@ def test_any_change_to_the_files_is_answered_afresh(run: Cli, survey_repo: Path,
         bib.write_text(bib.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     result = run("build", "--check", root=survey_repo)
     assert result.output != "kept\n"
-    if change in {"edit-entry", "generated"}:
+    if change in {"edit-entry", "new-entry", "generated"}:
         assert result.exit_code == 1
         assert "out of date: " in result.stderr
+
+
+def test_an_answer_made_from_kept_findings_follows_the_generated_files(
+        run: Cli, survey_repo: Path) -> None:
+    assert run("check", root=survey_repo).output == "no problems found\n"
+    (survey_repo / CACHE_DIR / f"{answers.SECTION}.cache").unlink()
+    assert run("check", root=survey_repo).output == "no problems found\n"  # findings kept
+    forge(survey_repo, "kept\n")
+    bib = survey_repo / "references.bib"
+    bib.write_text(bib.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert "stale-generated" in run("check", root=survey_repo).output
+
+
+def test_a_file_the_answer_was_not_made_from_leaves_it_kept(run: Cli,
+                                                            survey_repo: Path) -> None:
+    assert run("build", "--check", root=survey_repo).output == "up to date\n"
+    forge(survey_repo, "kept\n")
+    (survey_repo / "data" / "notes.txt").write_text("x\n", encoding="utf-8")
+    (survey_repo / "paper.tex").write_text(PAPER, encoding="utf-8")
+    assert run("build", "--check", root=survey_repo).output == "kept\n"
 
 
 def test_out_of_date_is_told_on_stderr_when_kept_too(run: Cli, survey_repo: Path) -> None:
@@ -71,12 +96,8 @@ def test_out_of_date_is_told_on_stderr_when_kept_too(run: Cli, survey_repo: Path
         assert result.stderr == ("out of date: references.bib (run `speechlm-bib build`)\n")
 
 
-def test_nothing_is_kept_for_papers_without_the_cache_or_with_v(
+def test_nothing_is_kept_without_the_cache_or_with_v(
         run: Cli, survey_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    paper = survey_repo / "paper.tex"
-    paper.write_text(PAPER, encoding="utf-8")
-    run("check", paper, root=survey_repo)
-    assert not open_cache(survey_repo).section(answers.SECTION).items
     run("check", root=survey_repo)
     forge(survey_repo, "kept\n")
     assert run("-v", "check", root=survey_repo).output.endswith("no problems found\n")
@@ -84,23 +105,68 @@ def test_nothing_is_kept_for_papers_without_the_cache_or_with_v(
     assert run("check", root=survey_repo).output == "no problems found\n"
 
 
-def test_an_answer_made_while_the_files_changed_is_not_kept(survey_repo: Path) -> None:
+WRITING = {
+    "paper.tex": ("\\documentclass{article}\\begin{document}\\cite{defossez2024moshi}"
+                  "\\input{part.tex}\\bibliography{references,own}\\end{document}\n"),
+    "part.tex": "\\cite{cui2024recent}\n",
+    "paper.aux": "\\relax\n\\citation{defossez2024moshi}\n\\citation{mine}\n",
+}
+BCF = ('<bcf:bibdata section="0">\n<bcf:datasource type="file" datatype="bibtex" '
+       'glob="false">own.bib</bcf:datasource>\n</bcf:bibdata>\n')
+
+
+@pytest.mark.parametrize("change", ["paper", "included", "found-first", "declared-appears",
+                                    "declared-edited", "folder-gains-a-file", "bcf-appears"])
+def test_a_papers_answer_is_kept_while_every_file_it_looked_at_is_as_it_was(
+        run: Cli, survey_repo: Path, change: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = survey_repo / "paper"
+    folder.mkdir()
+    for name, text in WRITING.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    given = {"folder-gains-a-file": folder, "bcf-appears": folder / "paper.aux"}.get(
+        change, folder / "paper.tex")
+    (folder / "own.bib").write_text("@misc{mine, title={Mine}}\n", encoding="utf-8")
+    if change == "declared-appears":
+        (folder / "own.bib").unlink()
+    first = run("check", given, root=survey_repo)
+    assert first.exit_code in {0, 1}, first.output  # 1: the .aux cites a key of own.bib
+    forge(survey_repo, "kept\n")
+    assert run("check", given, root=survey_repo).output == "kept\n"
+    edits = {"paper": ("paper.tex", WRITING["paper.tex"] + "% edited\n"),
+             "included": ("part.tex", "\\cite{defossez2024moshi}\n"),
+             "found-first": ("part.tex.tex", "\\cite{cui2024recent}\n"),
+             "declared-appears": ("own.bib", "@misc{mine, title={Mine}}\n"),
+             "declared-edited": ("own.bib", "@misc{mine, title={Yours}}\n"),
+             "folder-gains-a-file": ("notes.tex", "\\cite{nokey}\n"),
+             "bcf-appears": ("paper.bcf", BCF)}
+    name, text = edits[change]
+    (folder / name).write_text(text, encoding="utf-8")
+    again = run("check", given, root=survey_repo)
+    assert again.output != "kept\n"
+    monkeypatch.setenv("SPEECHLM_BIB_CACHE", "off")
+    assert again.output == run("check", given, root=survey_repo).output
+
+
+def test_a_file_changed_after_it_was_read_makes_the_answer_again(survey_repo: Path) -> None:
     terms = survey_repo / "entries" / "terms.txt"
 
-    def make() -> Answer:
-        terms.write_text(terms.read_text(encoding="utf-8") + "Extra\n", encoding="utf-8")
-        return Answer("made\n", "", 0)
+    def reading(text: str, edit: bool = False) -> Callable[[], Answer]:
+        def make() -> Answer:
+            read_source(terms)
+            if edit:
+                terms.write_text(terms.read_text(encoding="utf-8") + "Extra\n", encoding="utf-8")
+            return Answer(text, "", 0)
+        return make
 
-    assert remembered(survey_repo, ("check",), make) == Answer("made\n", "", 0)
-    assert not (survey_repo / CACHE_DIR / f"{answers.SECTION}.cache").exists()
-    assert remembered(survey_repo, ("check",), lambda: Answer("again\n", "", 0)).stdout == (
-        "again\n")
-    assert remembered(survey_repo, ("check",), make).stdout == "again\n"
+    assert remembered(survey_repo, ("check",), reading("made\n", edit=True)).stdout == "made\n"
+    assert (survey_repo / CACHE_DIR / f"{answers.SECTION}.cache").exists()
+    # terms.txt is not as the answer read it: made again, and kept as this one read it.
+    assert remembered(survey_repo, ("check",), reading("again\n")).stdout == "again\n"
+    assert remembered(survey_repo, ("check",), reading("third\n")).stdout == "again\n"
 
 
-def test_a_new_year_is_a_new_snapshot(survey_repo: Path,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    now, year = snapshot(survey_repo), datetime.date.today().year
+def test_a_new_year_is_a_new_key(survey_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    now, year = answer_key(survey_repo, ("check",)), datetime.date.today().year
 
     class NextYear(datetime.date):
         @classmethod
@@ -108,7 +174,7 @@ def test_a_new_year_is_a_new_snapshot(survey_repo: Path,
             return cls(year + 1, 1, 1)
 
     monkeypatch.setattr(datetime, "date", NextYear)
-    assert snapshot(survey_repo) not in {None, now}
+    assert answer_key(survey_repo, ("check",)) != now
 
 
 def forge_findings(root: Path, message: str) -> None:
@@ -128,6 +194,8 @@ def test_a_papers_check_takes_the_repositorys_findings_kept_for_its_files(
     paper.write_text(PAPER, encoding="utf-8")
     assert run("check", paper, root=survey_repo).exit_code == 0
     forge_findings(survey_repo, "kept finding")
+    # Without the answer kept for the very same files, which would be given first.
+    (survey_repo / CACHE_DIR / f"{answers.SECTION}.cache").unlink()
     assert "kept finding" in run("check", paper, root=survey_repo).output
     paper.write_text(PAPER.replace("defossez2024moshi", "defossez2024mosh"), encoding="utf-8")
     result = run("check", paper, root=survey_repo)
@@ -184,6 +252,14 @@ def test_the_digest_of_the_files_read_changes_with_any_of_them(tmp_path: Path) -
     assert digests[0] == digests[1]
     assert len(set(digests[1:])) == 4
     read_source(first)  # outside the block, nothing is recorded (and nothing fails)
+    third = tmp_path / "c.yaml"
+    third.write_text("c: 3\n", encoding="utf-8")
+    with recorded_reads() as outer:
+        with recorded_reads() as inner:
+            read_source(first)
+        read_source(third)
+    assert [name for name, _, _ in inner.states()] == [str(first)]
+    assert [name for name, _, _ in outer.states()] == [str(first), str(third)]
 
 
 @pytest.mark.parametrize("papers", [(), ("paper.tex",)])

@@ -1,17 +1,26 @@
 """Values kept from one command to the next: the digest they are kept under, their plain form.
 
-Pure helpers for the cache (store/cache.py holds its files): a ``Memo`` finds a value by the
+Helpers for the cache (store/cache.py holds its files): a ``Memo`` finds a value by the
 digest of everything that made it (as the cache's file holds it, in plain form) and keeps new
 ones (converted only when the cache is written); ``to_plain`` and ``from_plain`` turn
 the frozen dataclasses kept (entries, hand records, a paper's records, normalised records)
 into tuples of strings and numbers and back, field by field in their declared order.
+
+Within ``recorded_reads`` every file the readers read (``log_read``: entry files, data/'s
+stores, generated files, a paper's sources and bibliography files) and every path they look
+at without reading it (``log_state``: a folder listed, a file searched for and not found) is
+logged as it was found, in a ``FilesDigest``: what was made from the files read is kept
+under their digest, or with them (``unchanged`` tells whether they still are as found).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
-from collections.abc import Callable, Mapping
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -49,6 +58,10 @@ def digest_bytes(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+FileState = tuple[str, str | None, str]
+"""A file as a command found it: its name, the digest of its bytes (or None) and why not."""
+
+
 class FilesDigest:
     """A digest of files, in order: each one's name and the digest of its bytes, or why not.
 
@@ -57,20 +70,31 @@ class FilesDigest:
     """
 
     def __init__(self) -> None:
-        self._files: list[tuple[str, str | None, str]] = []
+        self._files: list[FileState] = []
 
     def add(self, name: str, data: bytes | None, problem: str = "") -> None:
         """A file's bytes, or None and the reason it could not be read."""
         self._files.append((name, None if data is None else digest_bytes(data), problem))
 
+    def add_state(self, state: FileState) -> None:
+        """A file as found: its name, the digest of its bytes (or None) and why not."""
+        self._files.append(state)
+
+    def states(self) -> tuple[FileState, ...]:
+        """Every file added so far, as it was found (``unchanged`` tells whether it still is)."""
+        return tuple(self._files)
+
     def add_file(self, path: Path, name: str | None = None) -> None:
-        """A file as it is on disk, or its absence (any other ``OSError`` is raised)."""
+        """A file as it is on disk, or its absence (any other ``OSError`` is raised).
+
+        Read as any file is: logged in the reads recorded now (``log_read``).
+        """
         try:
             data = path.read_bytes()
         except FileNotFoundError:
-            self.add(name or str(path), None, "missing")
-            return
-        self.add(name or str(path), data)
+            data = None
+        log_read(path, data, "" if data is not None else "missing")
+        self.add(name or str(path), data, "" if data is not None else "missing")
 
     def hexdigest(self) -> str:
         """The digest of every file added so far.
@@ -103,7 +127,69 @@ class FilesDigest:
         return _digest_files(files)
 
 
-def _digest_files(files: list[tuple[str, str | None, str]]) -> str:
+def path_state(path: str | Path) -> tuple[str | None, str]:
+    """The digest of what a path holds (a file's bytes, a folder's names), or why none.
+
+    >>> path_state("/nonexistent/file.tex")
+    (None, 'missing')
+    """
+    try:
+        with open(path, "rb") as handle:  # noqa: PTH123 - names as logged, not Path objects
+            return digest_bytes(handle.read()), ""
+    except FileNotFoundError:
+        return None, "missing"
+    except IsADirectoryError:
+        with os.scandir(path) as found:  # a folder's names, a folder's marked as one
+            names = sorted(entry.name + "/" * entry.is_dir() for entry in found)
+        return digest_bytes("\0".join(names).encode("utf-8", "surrogateescape")), "folder"
+    except OSError as error:
+        return None, error.strerror or type(error).__name__
+
+
+def unchanged(states: Iterable[FileState]) -> bool:
+    """Whether every file is as it was found, as ``path_state`` tells it (in order)."""
+    try:
+        return all(path_state(name) == (found, problem) for name, found, problem in states)
+    except OSError:
+        return False
+
+
+_READS: ContextVar[tuple[FilesDigest, ...]] = ContextVar("speechlm_bib_reads", default=())
+
+
+@contextlib.contextmanager
+def recorded_reads() -> Iterator[FilesDigest]:
+    """Within the block, every file read (``log_read``) or looked at (``log_state``) is logged.
+
+    Blocks nest: a file read within two of them is logged in both.
+    """
+    reads = FilesDigest()
+    token = _READS.set((*_READS.get(), reads))
+    try:
+        yield reads
+    finally:
+        _READS.reset(token)
+
+
+def log_read(path: Path, data: bytes | None, problem: str = "") -> None:
+    """A file read (its bytes, or None and why), into the reads recorded now if any."""
+    recording = _READS.get()
+    if recording:
+        state = (str(path), None if data is None else digest_bytes(data), problem)
+        for reads in recording:
+            reads.add_state(state)
+
+
+def log_state(path: Path) -> None:
+    """A path looked at and not read (a file that is not there, a folder listed), likewise."""
+    recording = _READS.get()
+    if recording:
+        state = (str(path), *path_state(path))
+        for reads in recording:
+            reads.add_state(state)
+
+
+def _digest_files(files: list[FileState]) -> str:
     """The digest of files' names, digests of their bytes (``-`` for none) and problems."""
     # NUL ends each part: no path, digest or reason holds one.
     parts = "".join(f"{name}\0{data or '-'}\0{problem}\0" for name, data, problem in files)

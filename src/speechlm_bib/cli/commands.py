@@ -193,9 +193,9 @@ def check(settings: Settings, papers: tuple[Path, ...], output: str, strict: boo
         return Answer(RENDERERS[output](report.findings, report.coverage, unused), "",
                       exit_status(report.findings, strict))
 
-    # A paper's answer depends on files anywhere: only the repository's own is kept.
-    kept_as = None if papers else ("check", output, str(strict), str(unused))
-    _answer(settings, root, kept_as, make)
+    # Papers are named from the folder the command runs in.
+    where = (str(Path.cwd()), *map(str, papers)) if papers else ()
+    _answer(settings, root, ("check", output, str(strict), str(unused), *where), make)
 
 
 @command(example="speechlm-bib cite --format biblatex")

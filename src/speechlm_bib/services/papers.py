@@ -14,10 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..checks import conclude, repository_findings, stale_findings
 from ..errors import InputError
-from ..memo import digest, from_plain
+from ..memo import digest, from_plain, recorded_reads
 from ..model import Finding, Library
 from ..store.cache import Cache, kept_for
-from ..store.yamlfile import recorded_reads
 from .common import generated_files, load_library, scan_papers, stale_files
 from .settled import generated_digest
 

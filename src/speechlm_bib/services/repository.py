@@ -6,13 +6,13 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from ..link import survey_records
+from ..memo import recorded_reads
 from ..render.citation import render_citation
 from ..render.latextable import render_latex_table
 from ..store.cache import kept_for
 from ..store.files import LOCK_WAIT, repository_lock
 from ..store.plan import Plan, apply_plan
 from ..store.repository import load_repository
-from ..store.yamlfile import recorded_reads
 from .common import generated_files, link_library, load_library, require_complete, stale_files
 from .settled import is_settled, settle, settled_key
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..link import assign_keys, link
-from ..memo import FilesDigest, Memo, digest_bytes
+from ..memo import FilesDigest, Memo, digest_bytes, recorded_reads
 from ..model import Repository
 from ..published.plan import (
     PublishedOutcome,
@@ -38,7 +38,7 @@ from ..store.memoised import keep_entry
 from ..store.plan import Plan, apply_plan
 from ..store.publisheddata import render_published_store
 from ..store.repository import load_repository
-from ..store.yamlfile import read_source, recorded_reads
+from ..store.yamlfile import read_source
 from ..sync import FAILED, SyncOutcome, ids_to_fetch, keys_to_pin, merge, pinned_entries
 from .common import generated_files, require_complete
 from .lookup import Lookup, ScholarlySettings

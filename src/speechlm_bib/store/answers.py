@@ -1,12 +1,16 @@
-"""Answers of the read-only commands, kept for a repository that has not changed since.
+"""Answers of the read-only commands, kept while the files they were made from are unchanged.
 
-``check`` and ``build --check`` answer from the repository's files alone: entries/, data/,
-the generated files at the top (which they compare with what build would write), and the
-year (a year after next is an error). Their answer (what they printed on each stream and
-their exit status) is kept in the cache under a digest of the command line and of the bytes
-of all those files, and given again while none of them changed: one byte edited, a file
-added or removed anywhere under entries/ or data/ makes another digest, and the command does
-its work. An answer is kept only when the files were the same before and after it was made.
+``check`` and ``build --check`` answer from files and the year (a year after next is an
+error): list.yaml, the section folders and the entry files they list, the hand records, the
+stores under data/, the generated files (which they compare with what build would write)
+and, for a check of LaTeX papers, the papers' sources, .aux and .bcf files and the
+bibliography files they declare. Every file a command reads, and every path it looks at and
+finds no file under (an included file searched in two folders, a declared file not yet
+written), is logged as it was found (``memo.recorded_reads``). The answer (what the command
+printed on each stream and its exit status) is kept in the cache with those files, under a
+digest of the command line, the repository's folder and the year, and given again while each
+of them is as it was found: one byte edited, an entry file added or removed, and the command
+does its work. The files read last (a paper's) are looked at first.
 """
 
 from __future__ import annotations
@@ -18,12 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..memo import FilesDigest, digest
-from . import ENTRIES, GENERATED_FILES
+from ..memo import FileState, digest, recorded_reads, unchanged
 from .cache import open_cache
 
-FOLDERS = (ENTRIES, "data")
-"""The folders whose every file an answer depends on."""
 SECTION = "answers"
 KEPT = 8
 """How many answers the cache keeps (the most recently used)."""
@@ -40,46 +41,44 @@ class Answer:
 
 def remembered(root: Path, command: tuple[str, ...], make: Callable[[], Answer]) -> Answer:
     """The answer to a command on the repository at root: kept, or made (and then kept)."""
-    before = snapshot(root)
     cache = open_cache(root)
     section = cache.section(SECTION, complete=False, limit=KEPT)
-    key = digest(command, before) if before is not None else None
-    found = _answer(section.get(key)) if key is not None else None
+    key = answer_key(root, command)
+    found = _answer(section.get(key))
     if found is not None:
         return found
-    answer = make()
-    if key is not None and snapshot(root) == before:
-        section.put(key, [answer.stdout, answer.stderr, answer.status])
-        cache.save()
+    with recorded_reads() as reads:
+        answer = make()
+    section.put(key, [answer.stdout, answer.stderr, answer.status, _latest_first(reads.states())])
+    cache.save()
     return answer
 
 
-def snapshot(root: Path) -> str | None:
-    """A digest of the year and of every file an answer depends on; None if one is unreadable."""
-    files = FilesDigest()
-    try:
-        for path in [p for folder in FOLDERS for p in _files(root / folder)]:
-            files.add_file(path, path.relative_to(root).as_posix())
-        for name in GENERATED_FILES:
-            files.add_file(root / name, name)
-    except OSError:
-        return None
-    return digest("snapshot", str(root.resolve()), datetime.date.today().year,
-                  files.hexdigest())
+def answer_key(root: Path, command: tuple[str, ...]) -> str:
+    """The digest an answer is kept under: the command line, the repository and the year."""
+    return digest("answer", command, str(root.resolve()), datetime.date.today().year)
 
 
-def _files(folder: Path) -> list[Path]:
-    """Every file under a folder, in a fixed order (none when the folder does not exist)."""
-    found = []
-    for where, folders, names in os.walk(folder):
-        folders.sort()
-        found += [Path(where, name) for name in sorted(names)]
-    return found
+def _latest_first(states: tuple[FileState, ...]) -> tuple[FileState, ...]:
+    """The files as found, each once, named absolutely, the last read first."""
+    # Named as read: a link is looked at again as a link, whatever it points to then.
+    named = ((os.path.abspath(name), found, problem)  # noqa: PTH100
+             for name, found, problem in states)
+    return tuple(dict.fromkeys(reversed(list(named))))
 
 
 def _answer(value: Any) -> Answer | None:
-    """A kept answer, or None when there is none or it is not one."""
-    if (isinstance(value, (list, tuple)) and len(value) == 3 and isinstance(value[0], str)
-            and isinstance(value[1], str) and type(value[2]) is int):
-        return Answer(*value)
+    """A kept answer whose files are all as they were found; None otherwise."""
+    if (isinstance(value, (list, tuple)) and len(value) == 4 and isinstance(value[0], str)
+            and isinstance(value[1], str) and type(value[2]) is int
+            and _states(value[3]) and unchanged(value[3])):
+        return Answer(value[0], value[1], value[2])
     return None
+
+
+def _states(value: Any) -> bool:
+    """Whether a kept value is a tuple of files as found: name, digest or None, and problem."""
+    return type(value) is tuple and all(
+        type(item) is tuple and len(item) == 3 and type(item[0]) is str
+        and (item[1] is None or type(item[1]) is str) and type(item[2]) is str
+        for item in value)

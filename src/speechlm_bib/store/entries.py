@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import EntryError, InputError
 from ..ids import is_web_url, parse_arxiv_id
 from ..keys import is_valid_key
+from ..memo import log_state
 from ..model import (
     CITATION_STYLES,
     GENERATED,
@@ -211,6 +212,7 @@ def entry_paths(root: Path, sections: tuple[Section, ...]) -> list[tuple[Section
     result: list[tuple[Section, Path]] = []
     for section in sections:
         folder = root / ENTRIES / section.id
+        log_state(folder)  # its names: an entry file added or removed is another list
         if folder.is_dir():
             with os.scandir(folder) as found:  # one listing, where two globs list it twice
                 names = sorted(e.name for e in found if e.name.endswith((".yaml", ".yml")))
@@ -224,6 +226,7 @@ def entry_paths(root: Path, sections: tuple[Section, ...]) -> list[tuple[Section
 def check_section_folders(root: Path, sections: tuple[Section, ...]) -> None:
     """Refuse a folder under entries/ that is not a section, or a misplaced entry file."""
     known = {s.id for s in sections}
+    log_state(root / ENTRIES)
     for path in sorted((root / ENTRIES).iterdir()):
         if path.is_dir() and path.name in {LIST_FILE, RECORDS_FILE, TERMS_FILE}:
             raise InputError("is a directory, expected a file", path)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import glob
+import io
 import os
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from ..errors import InputError, RepositoryError
+from ..memo import log_read
 
 LOCK_NAME = ".speechlm-bib.lock"
 LOCK_WAIT = 10.0
@@ -18,13 +20,19 @@ LOCK_WAIT = 10.0
 
 
 def read_text(path: Path) -> str | None:
-    """The file's text, or None when it does not exist; undecodable bytes are replaced."""
+    """The file's text, or None when it does not exist; undecodable bytes are replaced.
+
+    Read as ``Path.read_text`` reads it (universal newlines), logged (``memo.log_read``).
+    """
     try:
-        return path.read_text(encoding="utf-8", errors="replace")
+        data = path.read_bytes()
     except FileNotFoundError:
+        log_read(path, None, "missing")
         return None
     except IsADirectoryError:
         raise InputError("is a directory, expected a file", path) from None
+    log_read(path, data)
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="replace").read()
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:

@@ -1,16 +1,13 @@
 """Reading YAML safely, keeping the line of every value and the raw text of scalars.
 
 ``read_source`` (and ``read_optional``) read every file of a repository; within
-``recorded_reads`` each file's path and the digest of its bytes go into a ``FilesDigest``,
-so that what was made from the files read can be kept under the digest of exactly those
-files.
+``memo.recorded_reads`` each file's path and the digest of its bytes go into a
+``FilesDigest``, so that what was made from the files read can be kept under the digest of
+exactly those files.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
-from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +15,7 @@ from typing import Any
 import yaml
 
 from ..errors import InputError
-from ..memo import FilesDigest
+from ..memo import log_read
 
 try:
     from yaml import CSafeLoader as SafeLoader
@@ -39,43 +36,24 @@ class Node:
     raw: str | None = None
 
 
-_READS: ContextVar[FilesDigest | None] = ContextVar("speechlm_bib_reads", default=None)
-
-
-@contextlib.contextmanager
-def recorded_reads() -> Iterator[FilesDigest]:
-    """Within the block, every file ``read_source`` reads (or fails to) goes into a digest."""
-    reads = FilesDigest()
-    token = _READS.set(reads)
-    try:
-        yield reads
-    finally:
-        _READS.reset(token)
-
-
 def read_optional(path: Path) -> str | None:
     """``read_source`` of a file that need not exist: None when it does not."""
     if not path.exists():
-        reads = _READS.get()
-        if reads is not None:
-            reads.add(str(path), None, "missing")
+        log_read(path, None, "missing")
         return None
     return read_source(path)
 
 
 def read_source(path: Path) -> str:
     """The text of a UTF-8 file, refusing what is not one (directories, bad bytes, a BOM)."""
-    reads = _READS.get()
     try:
         data = path.read_bytes()
     except OSError as error:
         reason = "is a directory, expected a file" if isinstance(error, IsADirectoryError) \
             else f"cannot read: {error.strerror}"
-        if reads is not None:
-            reads.add(str(path), None, reason)
+        log_read(path, None, reason)
         raise InputError(reason, path) from None
-    if reads is not None:
-        reads.add(str(path), data)
+    log_read(path, data)
     if data.startswith(b"\xef\xbb\xbf"):
         raise InputError("starts with a byte-order mark; save it as UTF-8 without BOM", path, 1)
     try:

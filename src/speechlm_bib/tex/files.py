@@ -20,6 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import InputError
+from ..memo import log_read, log_state
 from .bcf import parse_bcf
 from .commands import IMPORT_COMMANDS, IMPORT_FROM_HERE, IMPORT_FROM_MAIN
 from .scan import (
@@ -51,6 +52,7 @@ def _read_text(path: Path) -> str:
         data = path.read_bytes()
     except OSError as error:
         raise TexScanError(f"cannot read file: {error.strerror}", path) from error
+    log_read(path, data)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -74,6 +76,15 @@ def _candidates(inclusion: Inclusion, dirs: Iterable[Path]) -> Iterator[Path]:
         if inclusion.command != "@input":
             yield directory / f"{inclusion.name}.tex"
         yield directory / inclusion.name
+
+
+def _first_file(paths: Iterable[Path]) -> Path | None:
+    """The first of paths that is a file (those looked at before it logged as they are)."""
+    for path in paths:
+        if path.is_file():
+            return path
+        log_state(path)
+    return None
 
 
 def _next_base(inclusion: Inclusion, target: Path, searched: Path, base: Path) -> Path:
@@ -139,7 +150,7 @@ class _Paper:
     def _follow(self, inclusion: Inclusion, parent: Path, base: Path, main_dir: Path) -> None:
         """Walk the file inclusion names unless it was read already."""
         dirs = _search_dirs(inclusion, base, main_dir)
-        target = next((path for path in _candidates(inclusion, dirs) if path.is_file()), None)
+        target = _first_file(_candidates(inclusion, dirs))
         if target is None:
             message = f"cannot read included file '{inclusion.name}'"
             raise TexScanError(message, parent, inclusion.line)
@@ -174,6 +185,7 @@ def _reached(path: Path, cache: dict[Path, ParsedSource]) -> set[Path]:
 
 def _scan_directory(directory: Path) -> CitedKeys:
     """What every .tex file in directory holds, files included by others read through them."""
+    log_state(directory)  # its names: a .tex file added or removed is another paper
     files = sorted(path for path in directory.glob("*.tex") if path.is_file())
     cache: dict[Path, ParsedSource] = {}
     included = set[Path]().union(*(_reached(path, cache) for path in files))
@@ -197,7 +209,7 @@ def scan_aux(path: Path) -> CitedKeys:
     """
     cited = _walk(parse_aux, path)
     control = path.with_suffix(".bcf")
-    if cited.bibliographies or not control.is_file():
+    if cited.bibliographies or _first_file([control]) is None:
         return cited
     declared = (_resolve(item, control, path.parent) for item in parse_bcf(_read_text(control)))
     return replace(cited, bibliographies=tuple(declared))
