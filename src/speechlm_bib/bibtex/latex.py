@@ -182,6 +182,7 @@ def _protect_words(text: str) -> str:
     return _WORD_RE.sub(lambda m: _protect_word(m.group()), text)
 
 
+@functools.lru_cache(maxsize=65536)  # a subfield's titles share their words
 def _protect_word(word: str) -> str:
     return escape(word) if _plain_word(word) else _protect_parts(word)
 

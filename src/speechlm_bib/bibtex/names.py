@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ..keys import name_parts
@@ -11,6 +12,7 @@ _NAME_SYNTAX = re.compile(r"[{}\\~]")
 _NOT_PLAIN_NAME = re.compile(r"[,{}\\~\r\n\t]|  |^ | $")
 
 
+@functools.lru_cache(maxsize=65536)  # names recur: a lab's, a subfield's authors
 def bibtex_name(name: str) -> str:
     r"""A name as arXiv writes it ("Given Family") in BibTeX's "Family, Given" form.
 
