@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from speechlm_bib.services.common import LINKED
 from speechlm_bib.store.cache import CACHE_DIR, fingerprint, open_cache
 
 from conftest import Cli, tree_bytes
@@ -68,6 +69,23 @@ def test_an_edited_arxiv_store_is_read_again_and_a_damaged_one_refused_every_tim
     for _ in range(2):
         result = run("build", root=survey_repo)
         assert result.exit_code == 2 and "arxiv.json: damaged JSON" in result.output
+
+
+def test_the_digests_of_the_records_are_kept_for_the_files_read(
+        run: Cli, survey_repo: Path) -> None:
+    exported = run("export", root=survey_repo).output
+    cache = open_cache(survey_repo)
+    linked = cache.section(LINKED, complete=False)
+    assert len(linked.items) == 1
+    for sources, keys in list(linked.items.items()):  # forged: each record takes another's
+        linked.put(sources, tuple(reversed(keys)))
+    cache.save()
+    assert run("export", root=survey_repo).output != exported
+    terms = survey_repo / "entries" / "terms.txt"
+    text = terms.read_text(encoding="utf-8")
+    # Other files (a term every title already protects): the digests are computed again.
+    terms.write_text(text + "Moshi\n", encoding="utf-8")
+    assert run("export", root=survey_repo).output == exported
 
 
 def test_a_changed_hand_record_is_normalised_again(run: Cli, survey_repo: Path) -> None:

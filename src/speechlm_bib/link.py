@@ -84,14 +84,17 @@ class _Normalised:
 
 
 def link(repo: Repository, stack: Sequence[BlockMiddleware] | None = None,
-         memo: Memo | None = None) -> Library:
+         memo: Memo | None = None, sources: tuple[Memo, str] | None = None) -> Library:
     """The library of a repository: keys assigned once, one normalised record per work.
 
-    A memo keeps what the default stack gave each work (a custom stack is not memoised).
+    A memo keeps what the default stack gave each work (a custom stack is not memoised), under
+    the digest of what the work's record is made from. ``sources`` (a memo, and the digest of
+    the files the repository was read from, as read) keeps those digests too, in order, so
+    that linking the same files again does not compute them.
     """
     keys = assign_keys(repo)
     works = _works(repo, keys)
-    records = _records(works, repo, stack, memo if stack is None else None)
+    records = _records(works, repo, stack, memo if stack is None else None, sources)
     by_key = {record.key: record for record in records}
     rows = tuple(Row(entry, keys.get(entry.path), by_key.get(keys.get(entry.path, "")))
                  for entry in repo.entries)
@@ -201,11 +204,11 @@ def _name(entry: Entry) -> str:
 
 
 def _records(works: Iterable[_Work], repo: Repository,
-             stack: Sequence[BlockMiddleware] | None,
-             memo: Memo | None) -> tuple[Record, ...]:
+             stack: Sequence[BlockMiddleware] | None, memo: Memo | None,
+             sources: tuple[Memo, str] | None = None) -> tuple[Record, ...]:
     """The normalised record of every work that has data, in the works' order."""
     linked = [w for w in works if w.has_data]
-    keys = [_digest(work, repo.terms) for work in linked] if memo is not None else []
+    keys = _record_keys(linked, repo.terms, sources) if memo is not None else []
     found: list[_Normalised | None] = ([_recall(memo, key) for key in keys] if memo is not None
                                        else [None] * len(linked))
     missing = [index for index, parts in enumerate(found) if parts is None]
@@ -217,6 +220,19 @@ def _records(works: Iterable[_Work], repo: Repository,
                 memo.put(keys[index], parts)
     return tuple(_record(work, parts, repo)
                  for work, parts in zip(linked, found, strict=True) if parts is not None)
+
+
+def _record_keys(works: Sequence[_Work], terms: Sequence[str],
+                 sources: tuple[Memo, str] | None) -> list[str]:
+    """The digest of each work's record: kept for the same files read, or computed (and kept)."""
+    if sources is not None:
+        kept = sources[0].get(sources[1])
+        if type(kept) is tuple and len(kept) == len(works):
+            return list(kept)
+    keys = [_digest(work, terms) for work in works]
+    if sources is not None:
+        sources[0].put(sources[1], keys)
+    return keys
 
 
 def _terms(work: _Work, terms: Sequence[str]) -> tuple[str, ...]:

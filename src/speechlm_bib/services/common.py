@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..link import link, survey_record, survey_records
-from ..memo import Memo, digest
+from ..memo import Memo, digest, recorded_reads
 from ..model import Library, Record, Repository
 from ..render.citation import render_cff
 from ..render.readme import render_readme
@@ -29,15 +29,30 @@ def load_library(root: Path, *, complete: bool = True, cache: Cache | None = Non
 
     With a cache, what was parsed or normalised before from the same data is taken from it.
     """
-    repo = load_repository(root, cache)
+    with recorded_reads() as reads:
+        repo = load_repository(root, cache)
     if complete:
         require_complete(repo)
-    return link_library(repo, cache)
+    return link_library(repo, cache, reads.hexdigest())
 
 
-def link_library(repo: Repository, cache: Cache | None = None) -> Library:
-    """The linked library of a loaded repository, its records normalised through the cache."""
-    return link(repo, memo=cache.section("records") if cache is not None else None)
+def link_library(repo: Repository, cache: Cache | None = None,
+                 sources: str | None = None) -> Library:
+    """The linked library of a loaded repository, its records normalised through the cache.
+
+    ``sources`` is the digest of the files it was loaded from (``memo.recorded_reads``), when
+    it is as loaded.
+    """
+    if cache is None:
+        return link(repo)
+    kept = (cache.section(LINKED, complete=False, limit=KEPT_LINKED), sources) if sources else None
+    return link(repo, memo=cache.section("records"), sources=kept)
+
+
+LINKED = "linked"
+"""The cache's section of the digests of the records of a repository read from files."""
+KEPT_LINKED = 4
+"""How many repositories' digests of records the cache keeps (the most recently used)."""
 
 
 def require_complete(repo: Repository) -> None:

@@ -17,7 +17,8 @@ from ..errors import InputError
 from ..memo import digest, from_plain, recorded_reads
 from ..model import Finding, Library
 from ..store.cache import Cache, kept_for
-from .common import generated_files, load_library, scan_papers, stale_files
+from ..store.repository import load_repository
+from .common import generated_files, link_library, load_library, scan_papers, stale_files
 from .settled import generated_digest
 
 if TYPE_CHECKING:
@@ -67,8 +68,10 @@ def run_check(root: Path, papers: Collection[Path] = (), *, cache: bool = True) 
     """Every finding on the repository and, when given, on LaTeX papers (.tex, .aux, folders)."""
     with kept_for(root, cache) as kept:
         with recorded_reads() as reads:
-            library = load_library(root, complete=False, cache=kept)
-        found = repository_report(library, reads.hexdigest(), kept)
+            repo = load_repository(root, kept)
+        sources = reads.hexdigest()
+        library = link_library(repo, kept, sources)
+        found = repository_report(library, sources, kept)
         if not papers:
             return CheckReport(conclude(library, found))
         paper = load_paper(library, papers, kept)

@@ -31,7 +31,7 @@ def run_build(root: Path, check: bool = False, lock_wait: float = LOCK_WAIT, *,
         sources = reads.hexdigest()
         if is_settled(kept, settled_key(root, sources)):
             return []
-        files = generated_files(link_library(repo, kept), kept)
+        files = generated_files(link_library(repo, kept, sources), kept)
         paths = stale_files(files) if check else apply_plan(Plan.of(files))
         if not (check and paths):
             settle(kept, settled_key(root, sources, files))
