@@ -260,7 +260,8 @@ def _survey_row(label: str, runs: list[Run], bare: float) -> Row:
 # ----------------------------------------------------------------------------- scale
 
 OURS = ("build, no cache", "build, warm cache", "build --check, warm cache",
-        "check paper.tex, no cache", "check paper.tex, warm cache")
+        "check paper.tex, no cache", "check paper.tex, warm cache",
+        "check paper.tex edited, warm cache")
 Results = dict[tuple[int, str], dict[str, Figures | None]]
 
 
@@ -269,7 +270,8 @@ def bench_scale(n: int, corpus: str, work: Path, times: int,
     """build, build --check, check, bibtex-tidy and bibtool on a synced repository of n.
 
     "no cache" runs start without .speechlm-bib-cache/ (as a fresh clone does) and leave
-    theirs behind; "warm cache" runs find the one the previous run left.
+    theirs behind; "warm cache" runs find the one the previous run left. "paper.tex edited"
+    runs add a line to the paper first: the repository is unchanged, the paper is not.
     """
     root = work / f"scale-{corpus}-{n}"
     log(f"generating N={n} ({corpus})")
@@ -278,12 +280,16 @@ def bench_scale(n: int, corpus: str, work: Path, times: int,
     bib = root / "references.bib"
     cache = root / ".speechlm-bib-cache"
 
-    def timed(args: tuple[str, ...], cold: bool, fresh_bib: bool = False) -> Callable[[], Run]:
+    def timed(args: tuple[str, ...], cold: bool, fresh_bib: bool = False,
+              edit: bool = False) -> Callable[[], Run]:
         def once() -> Run:
             if cold:
                 shutil.rmtree(cache, ignore_errors=True)
             if fresh_bib:
                 bib.unlink(missing_ok=True)
+            if edit:
+                with (root / "paper.tex").open("a", encoding="utf-8") as paper:
+                    paper.write("% edited\n")
             return run_process(tool(*args), root, env)
         return once
 
@@ -293,11 +299,13 @@ def bench_scale(n: int, corpus: str, work: Path, times: int,
             ("build, warm cache", ("build",), False, True),
             ("build --check, warm cache", ("build", "--check"), False, False),
             ("check paper.tex, no cache", ("check", "paper.tex"), True, False),
-            ("check paper.tex, warm cache", ("check", "paper.tex"), False, False)):
+            ("check paper.tex, warm cache", ("check", "paper.tex"), False, False),
+            ("check paper.tex edited, warm cache", ("check", "paper.tex"), False, False)):
         log(f"{label} N={n} ({corpus})")
+        edit = "edited" in label
         if not cold:  # the cache the same command leaves, whatever ran before it
-            timed(args, cold, fresh)()
-        figures[label] = repeat(times, timed(args, cold, fresh), label)
+            timed(args, cold, fresh, edit)()
+        figures[label] = repeat(times, timed(args, cold, fresh, edit), label)
     if peers:
         figures.update(_peers(bib, work / f"peers-{corpus}-{n}", times, peer_timeout))
     return figures
