@@ -24,16 +24,23 @@ if TYPE_CHECKING:
     from ..tex.scan import CitedKeys
 
 
+LINKED = "linked"
+"""The cache's section of the digests of the records of a repository read from files."""
+KEPT_LINKED = 4
+"""How many repositories' digests of records the cache keeps (the most recently used)."""
+
+
 def load_library(root: Path, *, complete: bool = True, cache: Cache | None = None) -> Library:
     """The linked library of a repository; with ``complete``, refuse an unreadable entry.
 
-    With a cache, what was parsed or normalised before from the same data is taken from it.
+    With a cache, what was parsed or normalised before from the same data (the same files
+    read, ``memo.recorded_reads``) is taken from it.
     """
     with recorded_reads() as reads:
         repo = load_repository(root, cache)
     if complete:
         require_complete(repo)
-    return link_library(repo, cache, reads.hexdigest())
+    return link_library(repo, cache, reads.hexdigest() if cache is not None else None)
 
 
 def link_library(repo: Repository, cache: Cache | None = None,
@@ -47,12 +54,6 @@ def link_library(repo: Repository, cache: Cache | None = None,
         return link(repo)
     kept = (cache.section(LINKED, complete=False, limit=KEPT_LINKED), sources) if sources else None
     return link(repo, memo=cache.section("records"), sources=kept)
-
-
-LINKED = "linked"
-"""The cache's section of the digests of the records of a repository read from files."""
-KEPT_LINKED = 4
-"""How many repositories' digests of records the cache keeps (the most recently used)."""
 
 
 def require_complete(repo: Repository) -> None:
