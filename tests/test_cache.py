@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -10,7 +11,15 @@ from pathlib import Path
 import pytest
 
 from speechlm_bib.services.common import LINKED
-from speechlm_bib.store.cache import CACHE_DIR, fingerprint, open_cache
+from speechlm_bib.store import cache as cache_module
+from speechlm_bib.store.cache import (
+    CACHE_DIR,
+    code_fingerprint,
+    fingerprint,
+    installed_version,
+    open_cache,
+    package_digest,
+)
 
 from conftest import Cli, tree_bytes
 
@@ -102,7 +111,8 @@ def test_a_changed_hand_record_is_normalised_again(run: Cli, survey_repo: Path) 
     lambda data: b"",
     lambda data: data[: len(data) // 2],
     lambda data: b"not json\n{}",
-    lambda data: data.replace(b'"fingerprint": "', b'"fingerprint": "x', 1),
+    lambda data: data.replace(b'"fingerprint": "', b'"fingerprint": "x', 1).replace(
+        b'"code": "', b'"code": "x', 1),
     lambda data: data[:-1] + bytes([data[-1] ^ 1]),
 ], ids=["empty", "truncated", "garbage", "other-version", "checksum-mismatch"])
 def test_a_damaged_cache_is_read_as_empty_and_rewritten(
@@ -112,7 +122,50 @@ def test_a_damaged_cache_is_read_as_empty_and_rewritten(
         path.write_bytes(damage(path.read_bytes()))  # type: ignore[operator]
     assert outputs(run, survey_repo) == cold
     header = json.loads((survey_repo / CACHE_DIR / "records.cache").read_bytes().split(b"\n")[0])
-    assert header["fingerprint"] == fingerprint()
+    assert (header["fingerprint"], header["code"]) == (fingerprint(), code_fingerprint())
+
+
+def test_the_same_code_installed_again_reads_the_cache_other_code_does_not(
+        run: Cli, survey_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run("check", root=survey_repo).output == "no problems found\n"
+    cache = open_cache(survey_repo)
+    answers = cache.section("answers", complete=False)
+    for key, value in list(answers.items.items()):
+        answers.put(key, ["kept\n", "", 0, value[3]])
+    cache.save()
+    # Installed afresh (a CI machine restoring the folder): other times, the same content.
+    monkeypatch.setattr(cache_module, "fingerprint", lambda: "installed again")
+    assert run("check", root=survey_repo).output == "kept\n"
+    for path in (survey_repo / CACHE_DIR).glob("*.cache"):
+        header = json.loads(path.read_bytes().split(b"\n")[0])
+        assert header["code"] == code_fingerprint()
+    monkeypatch.setattr(cache_module, "code_fingerprint", lambda: "other code")
+    assert run("check", root=survey_repo).output == "no problems found\n"
+
+
+def test_the_packages_digest_follows_its_files_content_not_their_times(tmp_path: Path) -> None:
+    package = tmp_path / "speechlm_bib"
+    shutil.copytree(Path(cache_module.__file__).resolve().parent.parent, package,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    first = package_digest(package)
+    for path in package.rglob("*"):
+        os.utime(path, (0, 0))
+    (package / "__pycache__").mkdir()
+    (package / "__pycache__" / "cli.cpython-311.pyc").write_bytes(b"bytecode")
+    assert package_digest(package) == first
+    template = next(path for path in package.rglob("*") if path.suffix in {".html", ".j2",
+                                                                          ".css", ".js"})
+    template.write_bytes(template.read_bytes() + b" ")
+    assert package_digest(package) != first
+
+
+def test_a_librarys_version_is_read_from_its_installed_metadata(tmp_path: Path) -> None:
+    for name in ("PyYAML-6.0.2.dist-info", "pyyaml_env-1.0.dist-info", "rapidfuzz-3.14.6.dist-info",
+                 "yaml"):
+        (tmp_path / name).mkdir()
+    assert installed_version(tmp_path, "pyyaml") == "6.0.2"
+    assert installed_version(tmp_path, "rapidfuzz") == "3.14.6"
+    assert installed_version(tmp_path, "bibtexparser") is None
 
 
 def test_values_of_the_wrong_shape_under_a_valid_checksum_are_dropped(

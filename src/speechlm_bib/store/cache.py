@@ -4,10 +4,12 @@ As Better BibTeX keeps the records it rendered, speechlm-bib keeps the entries i
 the records it normalised and the BibTeX it wrote, each under a digest of everything it was
 made from, so that a command redoes only what changed since the last one. The cache never
 changes an output: a value is found only under the digest of the very inputs that made it,
-and each file of the cache holds the fingerprint of the speechlm-bib (and the libraries) that
-wrote it. It is safe to delete, and a file that is unreadable, truncated, of another version
-or damaged is read as empty. Writes are atomic (a temporary file renamed into place), so that
-commands running side by side never leave a half-written file; the last one wins.
+and each file of the cache holds the fingerprints of the speechlm-bib (and the libraries) that
+wrote it: by the size and time of its installed files, and by their content (so that the same
+code installed afresh, as on a CI machine restoring the folder, reads it). It is safe to
+delete, and a file that is unreadable, truncated, of other code or damaged is read as empty.
+Writes are atomic (a temporary file renamed into place), so that commands running side by
+side never leave a half-written file; the last one wins.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import json
 import logging
 import marshal
 import os
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -34,8 +37,9 @@ CACHE_DIR = ".speechlm-bib-cache"
 SUFFIX = ".cache"
 """The suffix of the cache's files, one per section."""
 _IGNORE_ALL = "# Written by speechlm-bib: a cache, safe to delete.\n*\n"
-_LIBRARIES = ("bibtexparser", "pylatexenc", "yaml", "rapidfuzz")
-"""The libraries whose versions the cached values depend on."""
+_LIBRARIES = {"bibtexparser": "bibtexparser", "pylatexenc": "pylatexenc", "yaml": "pyyaml",
+              "rapidfuzz": "rapidfuzz"}
+"""The libraries whose versions the cached values depend on: module, distribution."""
 
 _log = logging.getLogger(__name__)
 
@@ -139,29 +143,87 @@ def kept_for(root: Path, enabled: bool = True) -> Iterator[Cache]:
 def fingerprint() -> str:
     """What the cached values depend on besides their inputs: this code and its libraries.
 
-    The version, the size and time of every module of the package (so that a changed
-    module, installed or edited in place, makes a new fingerprint), Python's version and
-    those of the libraries.
+    The version, the size and time of every file of the package (so that a module edited in
+    place makes a new fingerprint), Python's version and the size and time of the
+    libraries' modules: cheap to tell, and the same while nothing is installed again.
     """
-    parts = [__version__, sys.version, *_module_stats(str(Path(__file__).resolve().parent.parent))]
+    package = Path(__file__).resolve().parent.parent
+    parts = [__version__, sys.version, *map(_entry_line, _package_files(str(package)))]
     for name in _LIBRARIES:
         spec = importlib.util.find_spec(name)
-        origin = spec.origin if spec is not None else None
-        stat_line = _stat_line(origin) if origin else "-"
-        parts.append(f"{name}:{stat_line}")
+        parts.append(f"{name}:{_stat_line(spec.origin) if spec and spec.origin else '-'}")
     return digest(*parts)
 
 
-def _module_stats(folder: str) -> list[str]:
-    """The path, size and time of every module under a folder, in a fixed order."""
+@functools.cache
+def code_fingerprint() -> str:
+    """The same by content: the digest of the package's files and the libraries' versions.
+
+    The same code installed afresh (as on each run of a CI machine, where a kept cache
+    folder is restored) has another ``fingerprint`` and this same one.
+    """
+    package = Path(__file__).resolve().parent.parent
+    parts = [__version__, sys.version, package_digest(package)]
+    for name, distribution in _LIBRARIES.items():
+        parts.append(f"{name}:{_library_version(name, distribution)}")
+    return digest(*parts)
+
+
+def package_digest(folder: Path) -> str:
+    """The digest of the names and bytes of every file under a folder (bytecode left out)."""
+    found = hashlib.blake2b(digest_size=16)
+    for entry in _package_files(str(folder)):
+        name = os.path.relpath(entry.path, folder)
+        with open(entry.path, "rb") as handle:  # noqa: PTH123 - the walk's names, as they are
+            found.update(name.encode("utf-8", "surrogateescape") + b"\0" + handle.read() + b"\0")
+    return found.hexdigest()
+
+
+def _package_files(folder: str) -> list[os.DirEntry[str]]:
+    """Every file under a folder, in a fixed order, but hidden ones and __pycache__."""
     found = []
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-        if entry.is_dir() and not entry.name.startswith((".", "__")):
-            found += _module_stats(entry.path)
-        elif entry.name.endswith(".py"):
-            stat = entry.stat()
-            found.append(f"{entry.path}:{stat.st_size}:{stat.st_mtime_ns}")
+        if entry.name.startswith(".") or entry.name == "__pycache__":
+            continue
+        found += _package_files(entry.path) if entry.is_dir() else [entry]
     return found
+
+
+def _entry_line(entry: os.DirEntry[str]) -> str:
+    stat = entry.stat()
+    return f"{entry.path}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def _library_version(name: str, distribution: str) -> str:
+    """A library's installed version; the size and time of its module where none is told."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        return "-"
+    module = Path(spec.origin)
+    site = module.parent.parent if spec.submodule_search_locations else module.parent
+    return installed_version(site, distribution) or _stat_line(spec.origin)
+
+
+def installed_version(site: Path, distribution: str) -> str | None:
+    """The version a distribution's ``.dist-info`` folder in site names; None if not one.
+
+    >>> installed_version(Path("/nonexistent"), "pyyaml") is None
+    True
+    """
+    try:
+        names = os.listdir(site)  # noqa: PTH208 - names only, one call
+    except OSError:
+        return None
+    wanted = _canonical(distribution)
+    versions = sorted(name[: -len(".dist-info")].rpartition("-")[2] for name in names
+                      if name.endswith(".dist-info")
+                      and _canonical(name[: -len(".dist-info")].rpartition("-")[0]) == wanted)
+    return " ".join(versions) or None
+
+
+def _canonical(name: str) -> str:
+    """A distribution's name as packaging compares them: lower case, runs of -_. as one -."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def _stat_line(path: str) -> str:
@@ -175,16 +237,16 @@ def _stat_line(path: str) -> str:
 def _read(path: Path) -> dict[str, Any]:
     """The values of one file of the cache; empty when it is missing, damaged or foreign.
 
-    A file is a line of JSON naming the fingerprint of what wrote it and the checksum of the
+    A file is a line of JSON naming the fingerprints of what wrote it and the checksum of the
     rest, then the values as one dictionary in ``marshal``'s format (Python's own, for the
-    tuples and strings of plain values; read only when the fingerprint is this code's and the
+    tuples and strings of plain values; read only when a fingerprint is this code's and the
     checksum holds).
     """
     try:
         head, _, body = path.read_bytes().partition(b"\n")
         header = json.loads(head)
-        if (not isinstance(header, dict) or header.get("fingerprint") != fingerprint()
-                or header.get("checksum") != _checksum(body)):
+        if (not isinstance(header, dict) or header.get("checksum") != _checksum(body)
+                or not _same_code(header)):
             return {}
         # Only a file this very installation wrote gets here: its fingerprint holds the size
         # and time of each of the package's modules, and the checksum holds.
@@ -194,6 +256,19 @@ def _read(path: Path) -> dict[str, Any]:
     return items if isinstance(items, dict) else {}
 
 
+def _same_code(header: dict[str, Any]) -> bool:
+    """Whether the file was written by this code: by its files' times, else their content."""
+    if header.get("fingerprint") == fingerprint():
+        if isinstance(header.get("code"), str):  # this installation's, told without hashing it
+            _CODE.setdefault(fingerprint(), header["code"])
+        return True
+    return header.get("code") == code_fingerprint()
+
+
+_CODE: dict[str, str] = {}
+"""``code_fingerprint`` by ``fingerprint``, as read from files this installation wrote."""
+
+
 def _checksum(body: bytes) -> str:
     return hashlib.blake2b(body, digest_size=16).hexdigest()
 
@@ -201,7 +276,8 @@ def _checksum(body: bytes) -> str:
 def _write(folder: Path, name: str, items: dict[str, Any]) -> None:
     """Write one file of the cache atomically; give up quietly when the folder is not ours."""
     body = marshal.dumps(items)
-    header = json.dumps({"fingerprint": fingerprint(), "checksum": _checksum(body)})
+    code = _CODE.get(fingerprint()) or code_fingerprint()
+    header = json.dumps({"fingerprint": fingerprint(), "code": code, "checksum": _checksum(body)})
     try:
         _prepare(folder)
         with _temporary(folder, name) as (handle, temporary):
