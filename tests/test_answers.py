@@ -12,11 +12,13 @@ from pathlib import Path
 import pytest
 
 from speechlm_bib.errors import InputError
-from speechlm_bib.memo import recorded_reads
+from speechlm_bib.memo import log_state, recorded_reads, unchanged
 from speechlm_bib.services import papers
 from speechlm_bib.store import answers
 from speechlm_bib.store.answers import Answer, answer_key, remembered
 from speechlm_bib.store.cache import CACHE_DIR, open_cache
+from speechlm_bib.store.files import read_text
+from speechlm_bib.store.paperbib import load_bib_file
 from speechlm_bib.store.yamlfile import read_source
 
 from conftest import Cli
@@ -260,6 +262,23 @@ def test_the_digest_of_the_files_read_changes_with_any_of_them(tmp_path: Path) -
         read_source(third)
     assert [name for name, _, _ in inner.states()] == [str(first)]
     assert [name for name, _, _ in outer.states()] == [str(first), str(third)]
+
+
+def test_every_reader_logs_what_it_read_or_did_not_find(tmp_path: Path) -> None:
+    text, missing, folder = tmp_path / "README.md", tmp_path / "none.bib", tmp_path / "sub"
+    text.write_text("# x\r\n", encoding="utf-8")
+    folder.mkdir()
+    with recorded_reads() as reads:
+        assert read_text(text) == "# x\n"  # as Path.read_text reads it
+        assert read_text(missing) is None
+        assert load_bib_file(missing).found is False
+        log_state(folder)
+    assert [(name, found is not None, problem) for name, found, problem in reads.states()] == [
+        (str(text), True, ""), (str(missing), False, "missing"), (str(missing), False, "missing"),
+        (str(folder), True, "folder")]
+    assert unchanged(reads.states())
+    (folder / "new.tex").write_text("", encoding="utf-8")
+    assert not unchanged(reads.states())
 
 
 @pytest.mark.parametrize("papers", [(), ("paper.tex",)])

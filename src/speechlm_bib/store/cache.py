@@ -245,8 +245,8 @@ def _read(path: Path) -> dict[str, Any]:
     try:
         head, _, body = path.read_bytes().partition(b"\n")
         header = json.loads(head)
-        if (not isinstance(header, dict) or header.get("checksum") != _checksum(body)
-                or not _same_code(header)):
+        if (not isinstance(header, dict) or not _same_code(header)
+                or header.get("checksum") != _checksum(body)):
             return {}
         # Only a file this very installation wrote gets here: its fingerprint holds the size
         # and time of each of the package's modules, and the checksum holds.
