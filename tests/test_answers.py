@@ -1,6 +1,7 @@
-"""check and build --check answer an unchanged repository as they did, and redo any change.
+"""check and build --check answer as they did while the files they read are unchanged.
 
-A paper's check takes the repository's findings kept for the very files it reads."""
+Every file read or looked for counts, a paper's too; a paper's check against an unchanged
+repository takes the repository's findings kept for the very files it reads."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def forge(root: Path, text: str) -> None:
     section = cache.section(answers.SECTION, complete=False)
     assert section.items, "no answer was kept"
     for key, value in list(section.items.items()):
-        section.put(key, [text, "", 0, value[3]])  # the files a paper's answer depends on
+        section.put(key, [text, "", 0, value[3]])  # the files it was made from, as found
     cache.save()
 
 
