@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..link import link, survey_record, survey_records
-from ..memo import Memo, digest, recorded_reads
+from ..memo import FilesDigest, Memo, digest, recorded_reads
 from ..model import Library, Record, Repository
 from ..render.citation import render_cff
 from ..render.readme import render_readme
@@ -36,11 +36,17 @@ def load_library(root: Path, *, complete: bool = True, cache: Cache | None = Non
     With a cache, what was parsed or normalised before from the same data (the same files
     read, ``memo.recorded_reads``) is taken from it.
     """
-    with recorded_reads() as reads:
-        repo = load_repository(root, cache)
+    repo, reads = read_repository(root, cache)
     if complete:
         require_complete(repo)
     return link_library(repo, cache, reads.hexdigest() if cache is not None else None)
+
+
+def read_repository(root: Path, cache: Cache | None = None) -> tuple[Repository, FilesDigest]:
+    """A repository loaded from root, and the files the load read (``memo.recorded_reads``)."""
+    with recorded_reads() as reads:
+        repo = load_repository(root, cache)
+    return repo, reads
 
 
 def link_library(repo: Repository, cache: Cache | None = None,

@@ -14,11 +14,17 @@ from typing import TYPE_CHECKING, Any
 
 from ..checks import conclude, repository_findings, stale_findings
 from ..errors import InputError
-from ..memo import digest, from_plain, recorded_reads
+from ..memo import digest, from_plain
 from ..model import Finding, Library
 from ..store.cache import Cache, kept_for
-from ..store.repository import load_repository
-from .common import generated_files, link_library, load_library, scan_papers, stale_files
+from .common import (
+    generated_files,
+    link_library,
+    load_library,
+    read_repository,
+    scan_papers,
+    stale_files,
+)
 from .settled import generated_digest
 
 if TYPE_CHECKING:
@@ -67,8 +73,7 @@ def load_paper(library: Library, paths: Collection[Path], cache: Cache | None = 
 def run_check(root: Path, papers: Collection[Path] = (), *, cache: bool = True) -> CheckReport:
     """Every finding on the repository and, when given, on LaTeX papers (.tex, .aux, folders)."""
     with kept_for(root, cache) as kept:
-        with recorded_reads() as reads:
-            repo = load_repository(root, kept)
+        repo, reads = read_repository(root, kept)
         sources = reads.hexdigest()
         library = link_library(repo, kept, sources)
         found = repository_report(library, sources, kept)

@@ -6,14 +6,19 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from ..link import survey_records
-from ..memo import recorded_reads
 from ..render.citation import render_citation
 from ..render.latextable import render_latex_table
 from ..store.cache import kept_for
 from ..store.files import LOCK_WAIT, repository_lock
 from ..store.plan import Plan, apply_plan
-from ..store.repository import load_repository
-from .common import generated_files, link_library, load_library, require_complete, stale_files
+from .common import (
+    generated_files,
+    link_library,
+    load_library,
+    read_repository,
+    require_complete,
+    stale_files,
+)
 from .settled import is_settled, settle, settled_key
 
 
@@ -25,8 +30,7 @@ def run_build(root: Path, check: bool = False, lock_wait: float = LOCK_WAIT, *,
     """
     with (nullcontext() if check else repository_lock(root, lock_wait),
           kept_for(root, cache) as kept):
-        with recorded_reads() as reads:
-            repo = load_repository(root, kept)
+        repo, reads = read_repository(root, kept)
         require_complete(repo)
         sources = reads.hexdigest()
         if is_settled(kept, settled_key(root, sources)):

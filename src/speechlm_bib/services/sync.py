@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..link import assign_keys, link
-from ..memo import FilesDigest, Memo, digest_bytes, recorded_reads
+from ..memo import FilesDigest, Memo, digest_bytes
 from ..model import Repository
 from ..published.plan import (
     PublishedOutcome,
@@ -37,10 +37,9 @@ from ..store.files import LOCK_WAIT, repository_lock
 from ..store.memoised import keep_entry
 from ..store.plan import Plan, apply_plan
 from ..store.publisheddata import render_published_store
-from ..store.repository import load_repository
 from ..store.yamlfile import read_source
 from ..sync import FAILED, SyncOutcome, ids_to_fetch, keys_to_pin, merge, pinned_entries
-from .common import generated_files, require_complete
+from .common import generated_files, read_repository, require_complete
 from .lookup import Lookup, ScholarlySettings
 from .settled import is_settled, settle, settled_key
 from .titles import TitleLinks, link_titles
@@ -75,8 +74,7 @@ def run_sync(root: Path, settings: SyncSettings, options: SyncOptions = SyncOpti
     """Link rows by title, fetch what is missing, look up published versions, store, build."""
     with repository_lock(root, lock_wait):
         kept = open_cache(root, options.cache)
-        with recorded_reads() as reads:
-            repo = load_repository(root, kept)
+        repo, reads = read_repository(root, kept)
         require_complete(repo)
         _check_only(repo, options.only)
         with _lookup(settings.scholarly, options.published) as lookup:
