@@ -5,6 +5,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from bibtexparser.entrypoint import write_string
+from bibtexparser.library import Library
+from bibtexparser.middlewares import AddEnclosingMiddleware
+from bibtexparser.writer import BibtexFormat
+
+from speechlm_bib.bibtex.writer import to_entry, write_bibtex
 from speechlm_bib.link import link
 from speechlm_bib.render.references import render_references
 from speechlm_bib.services import generated_files
@@ -20,6 +26,17 @@ def test_committed_generated_files_are_what_build_writes() -> None:
     for path, text in files.items():
         assert path.read_text(encoding="utf-8") == text, path.name
     assert files[REPO / "references.bib"] == render_references(library)
+
+
+def test_records_written_one_at_a_time_are_what_bibtexparser_writes_of_them_all() -> None:
+    records = link(load_repository(REPO)).in_key_order
+    layout = BibtexFormat()  # type: ignore[no-untyped-call]
+    layout.indent, layout.block_separator = "  ", "\n"
+    enclose = AddEnclosingMiddleware(reuse_previous_enclosing=False, enclose_integers=False,
+                                     default_enclosing="{")
+    whole = write_string(Library([to_entry(r) for r in records]), unparse_stack=[enclose],
+                         bibtex_format=layout)
+    assert write_bibtex(records) == whole
 
 
 def test_every_row_and_the_survey_are_linked_to_a_record() -> None:

@@ -195,6 +195,13 @@ def test_equal_parts_of_kept_values_are_written_once_and_read_back_as_one(
     assert items["a"][0] is items["b"][0]
 
 
+def test_a_value_put_is_found_by_the_same_command_in_plain_form(survey_repo: Path) -> None:
+    section = open_cache(survey_repo).section("records")
+    assert section.get("a") is None
+    section.put("a", [Path("x/y"), ("b", 1)])
+    assert section.get("a") == ("x/y", ("b", 1))
+
+
 def test_a_cache_that_cannot_be_written_does_not_stop_a_command(
         run: Cli, survey_repo: Path) -> None:
     (survey_repo / CACHE_DIR).write_text("a file where the folder would be", encoding="utf-8")

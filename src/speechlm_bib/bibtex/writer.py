@@ -34,15 +34,28 @@ def write_bibtex(records: Iterable[Record], header: str = "", memo: Memo | None 
     taken from it.
     """
     records = list(records)
-    if memo is None or len({r.key for r in records}) < len(records):
+    texts = record_texts(records, memo)
+    if texts is None:
         return header + _write(records)  # (bibtexparser refuses records sharing a key)
+    return header + SEPARATOR.join(texts)
+
+
+def record_texts(records: Sequence[Record], memo: Memo | None = None) -> list[str] | None:
+    """Each record's text as ``write_bibtex`` writes it; None when two records share a key.
+
+    With a memo, a record's text is taken from it as ``write_bibtex`` says.
+    """
+    if len({r.key for r in records}) < len(records):
+        return None
+    if memo is None:
+        return _each(records)
     keys = [digest("bibtex", r.type, r.key, r.fields) for r in records]
     texts: list[str | None] = [_text(memo.get(key)) for key in keys]
     missing = [index for index, text in enumerate(texts) if text is None]
     for index, text in zip(missing, _each([records[i] for i in missing]), strict=True):
         texts[index] = text
         memo.put(keys[index], text)
-    return header + SEPARATOR.join(text or "" for text in texts)
+    return [text or "" for text in texts]
 
 
 def _text(value: Any) -> str | None:

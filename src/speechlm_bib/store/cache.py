@@ -63,7 +63,12 @@ class Section:
     dropped: bool = False
 
     def get(self, digest: str) -> Any:
-        """The value under a digest (in plain form, as read from the file), or None."""
+        """The value under a digest (in plain form, as read from the file), or None.
+
+        A value this command put is found too (made plain).
+        """
+        if digest in self.added:
+            return to_plain(self.used[digest])
         value = self.items.get(digest)
         if value is not None:
             self.used[digest] = value
