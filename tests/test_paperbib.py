@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,8 +12,15 @@ from speechlm_bib.errors import InputError
 from speechlm_bib.paper import BibFile, Paper, definitions
 from speechlm_bib.render.exports import render_biblatex, render_bibtex
 from speechlm_bib.services import load_library
-from speechlm_bib.store.paperbib import load_bib_file, load_bib_files
+from speechlm_bib.services.papers import own_records
+from speechlm_bib.store.paperbib import load_bib_file, load_bib_files, parse_bib_records
 from speechlm_bib.tex.scan import CitedKeys
+
+from conftest import Cli
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+
+import synth
 
 OWN = """% the paper's own works
 @string{icassp = "Proc. ICASSP"}
@@ -85,3 +94,50 @@ def test_copies_are_in_declaration_order_and_without_leaves_files_out(tmp_path: 
     others = paper.without([tmp_path / "more.bib"])
     assert [f.path.name for f in others.files] == ["own.bib"]
     assert set(definitions(others)) == {"x", "y"}
+
+
+# --- the repository's own references.bib ------------------------------------------------
+
+ODD_RECORD = r"""
+@misc{zz2024odd,
+  author = {{Odd {\"O}rg} and M{\"u}ller, Hans},
+  title = {An {@}-sign, 50\% off, "quoted" and {{nested {braces}}}},
+  howpublished = {Web page},
+  year = {2024},
+  note = {Two lines:
+    the second one},
+}
+"""
+
+
+def _repositories(tmp_path: Path, survey_repo: Path, run: Cli) -> list[Path]:
+    for name, more in (("records.bib", ODD_RECORD), ("list.yaml", "keep: [zz2024odd]\n")):
+        path = survey_repo / "entries" / name
+        path.write_text(path.read_text(encoding="utf-8") + more, encoding="utf-8")
+    roots = [survey_repo]
+    for corpus in synth.CORPORA:
+        roots.append(tmp_path / corpus)
+        synth.generate(roots[-1], 300, synced=True, corpus=corpus)
+    for root in roots:
+        assert run("build", root=root).exit_code == 0
+    return roots
+
+
+def test_own_references_are_the_records_bibtexparser_reads(
+        tmp_path: Path, survey_repo: Path, run: Cli) -> None:
+    for root in _repositories(tmp_path, survey_repo, run):
+        path = root / "references.bib"
+        text = path.read_text(encoding="utf-8")
+        library = load_library(root)
+        own = own_records(library, None, path, text)
+        assert own is not None and own == parse_bib_records(text, path), root.name
+        known = functools.partial(own_records, library, None)
+        assert load_bib_file(path, known=known) == load_bib_file(path), root.name
+
+
+def test_own_references_edited_or_elsewhere_are_parsed(survey_repo: Path) -> None:
+    library = load_library(survey_repo)
+    path = survey_repo / "references.bib"
+    text = path.read_text(encoding="utf-8")
+    assert own_records(library, None, path, text.replace("{Moshi}", "{Mosh}", 1)) is None
+    assert own_records(library, None, survey_repo / "copy.bib", text) is None

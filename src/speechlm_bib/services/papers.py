@@ -7,6 +7,7 @@ declares (store/paperbib.py). Checks and the selection of records are pure steps
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,8 @@ from ..checks import conclude, repository_findings, stale_findings
 from ..errors import InputError
 from ..memo import digest, from_plain
 from ..model import Finding, Library
+from ..render.references import placed_references
+from ..store import BIB_FILE
 from ..store.cache import Cache, kept_for
 from .common import (
     generated_files,
@@ -28,7 +31,7 @@ from .common import (
 from .settled import generated_digest
 
 if TYPE_CHECKING:
-    from ..paper import Coverage, Paper
+    from ..paper import BibRecord, Coverage, Paper
 
 
 FINDINGS = "findings"
@@ -67,7 +70,29 @@ def load_paper(library: Library, paths: Collection[Path], cache: Cache | None = 
     cited = scan_papers(paths)
     names = tuple(library.relative(path) for path in paths)
     memo = cache.section("bibfiles", complete=False) if cache is not None else None
-    return Paper(cited, load_bib_files(cited.bib_files, memo), names)
+    known = functools.partial(own_records, library, cache)
+    return Paper(cited, load_bib_files(cited.bib_files, memo, known), names)
+
+
+def own_records(library: Library, cache: Cache | None, path: Path,
+                text: str) -> tuple[BibRecord, ...] | None:
+    """The records of the repository's references.bib when it holds what build writes.
+
+    They are what bibtexparser reads in that text (each record's fields as written, its
+    first line), taken from the library instead: the file of 10,000 records is not parsed
+    again. None for another file or another text.
+    """
+    from ..paper import BibRecord
+
+    if path.resolve() != (library.root / BIB_FILE).resolve():
+        return None
+    placed = placed_references(library, cache.section("bibtex") if cache is not None else None)
+    if placed is None or placed[0] != text:
+        return None
+    return tuple(BibRecord(record.key, record.type.lower(),
+                           tuple((name.lower(), value) for name, value in record.fields),
+                           path, line)
+                 for record, line in placed[1])
 
 
 def run_check(root: Path, papers: Collection[Path] = (), *, cache: bool = True) -> CheckReport:

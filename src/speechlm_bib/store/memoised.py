@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from ..paper import BibRecord
 
 T = TypeVar("T")
+BibRead = tuple["tuple[BibRecord, ...]", tuple[int, ...]]
+"""A .bib file's records and the lines of the blocks skipped."""
 
 
 def load_entry(path: Path, section: Section, memo: Memo) -> Entry:
@@ -60,15 +62,15 @@ def parse_hand_records(text: str, path: Path, memo: Memo) -> dict[str, HandRecor
                     lambda: parse(text, path), lambda records: list(records.values()))
 
 
-def parse_bib_records(text: str, path: Path,
-                      memo: Memo) -> tuple[tuple[BibRecord, ...], tuple[int, ...]]:
-    """A paper's .bib file's records and the lines of the blocks bibtexparser skipped."""
-    from .paperbib import read_bib_records  # bibtexparser, on a miss
+def parse_bib_records(text: str, path: Path, memo: Memo,
+                      read: Callable[[], BibRead]) -> BibRead:
+    """A paper's .bib file's records and the lines of the blocks bibtexparser skipped.
 
+    ``read`` reads them from the text on a miss (store/paperbib.py's reader).
+    """
     # Hashed as bytes: a paper's .bib file can run to megabytes.
     key = digest("bib", str(path), digest_bytes(text.encode("utf-8")))
-    return _through(memo, key, lambda plain: _decode_bib(plain, path),
-                    lambda: read_bib_records(text, path), list)
+    return _through(memo, key, lambda plain: _decode_bib(plain, path), read, list)
 
 
 def parse_arxiv_store(text: str, path: Path, memo: Memo) -> dict[str, ArxivMetadata]:
@@ -127,7 +129,7 @@ def _decode_arxiv_store(plain: Any) -> dict[str, ArxivMetadata]:
     return {meta.id: meta for meta in metadata}
 
 
-def _decode_bib(plain: Any, path: Path) -> tuple[tuple[BibRecord, ...], tuple[int, ...]]:
+def _decode_bib(plain: Any, path: Path) -> BibRead:
     from ..paper import BibRecord
 
     records, skipped = plain
