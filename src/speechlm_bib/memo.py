@@ -209,10 +209,12 @@ def to_plain(value: Any, shared: dict[Any, Any] | None = None) -> Any:
     True
     """
     kind = type(value)
-    if kind is str or kind is int or value is None or kind is bool:
+    if kind in _ATOMS:
         return value
     if kind is tuple or kind is list:
-        plain = tuple([item if type(item) is str else to_plain(item, shared) for item in value])
+        # A tuple of strings and numbers is plain as it is (most are: a record's fields).
+        plain = (tuple(value) if _ATOMS.issuperset(map(type, value))
+                 else tuple([to_plain(item, shared) for item in value]))
     elif (names := _field_names(kind)) is not None:
         plain = tuple([to_plain(getattr(value, name), shared) for name in names])
     else:
@@ -229,6 +231,8 @@ def _field_names(kind: type) -> tuple[str, ...] | None:
     return _FIELDS[kind]
 
 
+_ATOMS = frozenset({str, int, bool, type(None)})
+"""The types ``to_plain`` gives back as they are."""
 _FIELDS: dict[type, tuple[str, ...] | None] = {}
 _FIELD_PLACES: dict[type, dict[str, int]] = {}
 
