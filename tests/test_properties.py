@@ -101,6 +101,7 @@ def test_commands_in_fetched_text_stay_text() -> None:
 def test_scripts_pdflatex_cannot_typeset_are_reported_not_mangled() -> None:
     title = "理想同学 MindGPT 音声 Ħ"
     assert unencodable(title) == "理想同学音声Ħ"
+    assert unencodable("理 a 理 Ħ b 想 Ħ") == "理理Ħ想Ħ"  # each as often as, and where, it stands
     assert escape("理想同学") == "理想同学"
 
 

@@ -98,8 +98,10 @@ def unencodable(text: str) -> str:
     """
     if text.isascii():
         return ""
-    return "".join(c for c in unicodedata.normalize("NFC", text) if c in APPROXIMATED
-                   or (not c.isascii() and _LATEX_TABLE[ord(c)] == c))
+    text = unicodedata.normalize("NFC", text)
+    bad = {c for c in set(text) if c in APPROXIMATED
+           or (not c.isascii() and _LATEX_TABLE[ord(c)] == c)}
+    return "".join(c for c in text if c in bad) if bad else ""
 
 
 def needs_protection(part: str) -> bool:
