@@ -11,6 +11,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from .memo import MEMOISED
+
 _NEW_ID = r"(?P<new>\d{4}\.\d{4,5})"
 _OLD_ID = r"(?P<old>[a-z]+(?:-[a-z]+)?(?:\.[A-Z]{2})?/\d{7})"
 _VERSION = r"(?:v(?P<version>[1-9]\d*))?"
@@ -31,7 +33,7 @@ class ArxivId:
         return self.id if self.version is None else f"{self.id}v{self.version}"
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=MEMOISED)
 def parse_arxiv_id(text: str) -> ArxivId:
     """Read an arXiv id from an id, an ``arXiv:`` reference or an abs/pdf/html URL.
 

@@ -12,6 +12,7 @@ from collections.abc import Container, Iterable
 from typing import TYPE_CHECKING
 
 from .familynames import plain_family
+from .memo import MEMOISED
 
 if TYPE_CHECKING:
     from bibtexparser.middlewares.names import NameParts
@@ -28,7 +29,7 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 VALID_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_:.+/-]*")
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=MEMOISED)
 def fold(text: str) -> str:
     """Fold text to lowercase ASCII letters and digits, dropping accents and the rest.
 
@@ -57,7 +58,7 @@ def name_parts(name: str) -> NameParts | None:
         return None
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=MEMOISED)
 def family_name(name: str) -> str:
     """The family name of a person, particles such as "van den" dropped.
 

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from .memo import MEMOISED
+
 _SHORTCODE = re.compile(r":[a-z0-9_+\-]+:")
 _MARKUP = re.compile(r"[\\`*_\[\]<>&~!]")
 _AUTOLINK = re.compile(r"<(https?://[^\s<>]*)>", re.IGNORECASE)
@@ -217,7 +219,7 @@ def _bare(text: str, at: int) -> InlineLink | None:
     return InlineLink(at, end, url, url, at, end, "bare") if "://" in url[:9] else None
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=MEMOISED)
 def checked_links(markdown: str) -> tuple[InlineLink, ...] | None:
     """The links of a cell when markdown-it reads the same ones; None when they differ.
 

@@ -24,6 +24,13 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+MEMOISED = 1 << 18
+"""How many values a function memoised for a command's run keeps (titles, names, links).
+
+More than 100,000 records' distinct values: the checks go through the records in order, one
+after another, and a memo of least recently used values smaller than what one goes through
+would lose each value just before the next one asks for it again.
+"""
 T = TypeVar("T")
 
 

@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from ..memo import MEMOISED
 from ..model import Record
 from .plaintext import fast_text
 
@@ -184,7 +185,7 @@ def _protect_words(text: str) -> str:
     return _WORD_RE.sub(lambda m: _protect_word(m.group()), text)
 
 
-@functools.lru_cache(maxsize=65536)  # a subfield's titles share their words
+@functools.lru_cache(maxsize=MEMOISED)  # a subfield's titles share their words
 def _protect_word(word: str) -> str:
     return escape(word) if _plain_word(word) else _protect_parts(word)
 
@@ -216,7 +217,7 @@ def _protect_parts(word: str) -> str:
     return _LIGATURE_RE.sub("{}", "".join(out))
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=MEMOISED)
 def to_text(value: str) -> str:
     r"""A BibTeX value as plain Unicode text: LaTeX decoded, protecting braces dropped.
 

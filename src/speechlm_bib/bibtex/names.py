@@ -6,13 +6,14 @@ import functools
 import re
 
 from ..keys import name_parts
+from ..memo import MEMOISED
 from .latex import escape
 
 _NAME_SYNTAX = re.compile(r"[{}\\~]")
 _NOT_PLAIN_NAME = re.compile(r"[,{}\\~\r\n\t]|  |^ | $")
 
 
-@functools.lru_cache(maxsize=65536)  # names recur: a lab's, a subfield's authors
+@functools.lru_cache(maxsize=MEMOISED)  # names recur: a lab's, a subfield's authors
 def bibtex_name(name: str) -> str:
     r"""A name as arXiv writes it ("Given Family") in BibTeX's "Family, Given" form.
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from ..bibtex.latex import field_text
 from ..ids import arxiv_id_of_url, is_doi, parse_arxiv_id
 from ..keys import fold
+from ..memo import MEMOISED
 from ..model import Finding, Library, Record
 from .common import finding, written
 from .similarity import similar_pairs
@@ -22,7 +23,7 @@ _DOI_URL = re.compile(r"https?://(?:dx\.)?doi\.org/(10\..+)", re.IGNORECASE)
 _ARXIV_DOI = re.compile(r"10\.48550/arxiv\.(.+)", re.IGNORECASE)
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=MEMOISED)
 def normalise_title(title: str) -> str:
     """A title as lowercase ASCII words, accents, case, punctuation and markup gone.
 
