@@ -97,11 +97,11 @@ class FilesDigest:
         Read as any file is: logged in the reads recorded now (``log_read``).
         """
         try:
-            data = path.read_bytes()
+            data, problem = path.read_bytes(), ""
         except FileNotFoundError:
-            data = None
-        log_read(path, data, "" if data is not None else "missing")
-        self.add(name or str(path), data, "" if data is not None else "missing")
+            data, problem = None, "missing"
+        log_read(path, data, problem)
+        self.add(name or str(path), data, problem)
 
     def hexdigest(self) -> str:
         """The digest of every file added so far.
