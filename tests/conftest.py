@@ -24,6 +24,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from speechlm_bib.cli import cli
+from speechlm_bib.store import arxivdata, memoised
 from speechlm_bib.store.cache import CACHE_DIR
 
 from arxiv_search_server import ArxivSearchServer
@@ -248,6 +249,21 @@ def tree_bytes(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
             if p.is_file() and p.name != ".speechlm-bib.lock"
             and CACHE_DIR not in p.relative_to(root).parts}
+
+
+def build_parses_nothing_again(run: Cli, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build now parses no entry file nor data/arxiv.json again, and writes nothing.
+
+    What the command before wrote was kept parsed in the cache for it.
+    """
+    def parsed_again(*args: object) -> None:
+        raise AssertionError(f"a file the command before wrote was parsed again: {args[1]}")
+
+    monkeypatch.setattr(memoised, "parse_entry", parsed_again)
+    monkeypatch.setattr(arxivdata, "parse_arxiv_store", parsed_again)
+    before = tree_bytes(root)
+    assert run("build", root=root).exit_code == 0
+    assert tree_bytes(root) == before
 
 
 ADOPT = DATA / "adopt"

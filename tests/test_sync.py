@@ -13,11 +13,19 @@ import pytest
 
 from speechlm_bib.services import sync as sync_service
 from speechlm_bib.sources.arxiv import FetchSettings, fetch_metadata
-from speechlm_bib.store import memoised
 from speechlm_bib.store.repository import load_repository
 
 from arxiv_server import ArxivReplayServer, load_replay, make_entry
-from conftest import REPO, VARIANTS, Cli, is_pinned, run_subprocess, tree_bytes, unpin_keys
+from conftest import (
+    REPO,
+    VARIANTS,
+    Cli,
+    build_parses_nothing_again,
+    is_pinned,
+    run_subprocess,
+    tree_bytes,
+    unpin_keys,
+)
 
 STORE = Path("data") / "arxiv.json"
 
@@ -357,17 +365,14 @@ def test_an_unchanged_sync_renders_no_store_and_mends_a_reformatted_one(
     assert arxiv.requests == []
 
 
-def test_the_entry_files_sync_pins_keys_in_are_kept_parsed_for_the_next_command(
+def test_the_entry_files_and_the_store_sync_writes_are_kept_parsed_for_the_next_command(
         survey_repo: Path, arxiv: ArxivReplayServer, run: Cli,
         monkeypatch: pytest.MonkeyPatch) -> None:
     pinned = unpin_keys(survey_repo, 5)
+    stored = json.loads((survey_repo / STORE).read_text(encoding="utf-8"))
+    del stored["2410.00037"]  # fetched again: the sync writes the store
+    (survey_repo / STORE).write_text(json.dumps(stored), encoding="utf-8")
     assert run("sync", root=survey_repo).exit_code == 0
     assert all(is_pinned(path) for path in pinned)
-
-    def parse_entry(*args: object) -> None:
-        raise AssertionError("an entry file sync wrote was parsed again")
-
-    monkeypatch.setattr(memoised, "parse_entry", parse_entry)
-    before = tree_bytes(survey_repo)
-    assert run("build", root=survey_repo).exit_code == 0
-    assert tree_bytes(survey_repo) == before
+    assert (survey_repo / STORE).read_bytes() == (REPO / STORE).read_bytes()
+    build_parses_nothing_again(run, survey_repo, monkeypatch)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +17,7 @@ from ..render.references import render_references
 from ..store import ARXIV_STORE, BIB_FILE, CFF_FILE, ENTRIES, README_FILE
 from ..store.entries import parse_entry
 from ..store.files import read_text, write_if_changed
+from ..store.memoised import keep_arxiv_store, keep_entry
 from ..store.repository import load_repository
 
 if TYPE_CHECKING:
@@ -99,6 +100,27 @@ def _cff(record: Record, memo: Memo | None) -> str:
 def stale_files(files: dict[Path, str]) -> list[Path]:
     """The files whose content on disk differs from what build would write."""
     return [path for path, text in files.items() if read_text(path) != text]
+
+
+def keep_written(repo: Repository, texts: Mapping[Path, str | bytes],
+                 written: Collection[Path], cache: Cache) -> None:
+    """Keep the entry files and the arXiv store a command wrote parsed in the cache.
+
+    The next command then finds them as they are: after a first sync has pinned the key of
+    every entry and stored every work's metadata, or an entry was added or renamed, the
+    command that follows parses neither every entry file nor data/arxiv.json again.
+    """
+    if cache.folder is None:
+        return
+    sections = {s.id: s for s in repo.sections}
+    for path in written:
+        section, text = sections.get(path.parent.name), texts[path]
+        if not isinstance(text, str):
+            continue
+        if section is not None and path.parent.parent == repo.root / ENTRIES:
+            keep_entry(path, section, text, cache.section("entries"))
+        elif path == repo.root / ARXIV_STORE:
+            keep_arxiv_store(text, path, cache.section("arxiv"))
 
 
 def with_entry(repo: Repository, path: Path, text: str) -> Repository:

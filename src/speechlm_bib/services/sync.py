@@ -34,12 +34,11 @@ from ..store import ARXIV_STORE, ENTRIES, GENERATED_FILES, PUBLISHED_STORE
 from ..store.arxivdata import render_arxiv_store
 from ..store.cache import Cache, open_cache
 from ..store.files import LOCK_WAIT, repository_lock
-from ..store.memoised import keep_entry
 from ..store.plan import Plan, apply_plan
 from ..store.publisheddata import render_published_store
 from ..store.yamlfile import read_source
 from ..sync import FAILED, SyncOutcome, ids_to_fetch, keys_to_pin, merge, pinned_entries
-from .common import generated_files, read_repository, require_complete
+from .common import generated_files, keep_written, read_repository, require_complete
 from .lookup import Lookup, ScholarlySettings
 from .settled import is_settled, settle, settled_key
 from .titles import TitleLinks, link_titles
@@ -102,7 +101,7 @@ def _write_plan(root: Path, repo: Repository, synced: Repository, edited: Mappin
         return []
     plan = _sync_plan(synced, partial, edited, kept, repo)
     written = apply_plan(plan)
-    _keep_entries(synced, plan, written, kept)
+    keep_written(synced, dict(plan.writes), written, kept)
     if not partial:
         settle(kept, _settled_after(root, plan, written, reads))
     return written
@@ -124,25 +123,6 @@ def _settled_after(root: Path, plan: Plan, written: Collection[Path],
 
 def _encoded(data: str | bytes) -> bytes:
     return data.encode("utf-8") if isinstance(data, str) else data
-
-
-def _keep_entries(repo: Repository, plan: Plan, written: Collection[Path],
-                  cache: Cache) -> None:
-    """Keep the entry files sync wrote (keys pinned, rows linked) parsed in the cache.
-
-    The next command then finds them as they are: after a first sync has pinned the key of
-    every entry, the command that follows does not parse every entry file again.
-    """
-    if cache.folder is None:
-        return
-    sections, texts = {s.id: s for s in repo.sections}, dict(plan.writes)
-    memo = cache.section("entries")
-    for path in written:
-        section = sections.get(path.parent.name)
-        text = texts[path]
-        if section is not None and path.parent.parent == repo.root / ENTRIES \
-                and isinstance(text, str):
-            keep_entry(path, section, text, memo)
 
 
 def _lookup(settings: ScholarlySettings,

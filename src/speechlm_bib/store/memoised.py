@@ -73,6 +73,15 @@ def parse_bib_records(text: str, path: Path, memo: Memo,
     return _through(memo, key, lambda plain: _decode_bib(plain, path), read, list)
 
 
+def keep_arxiv_store(text: str, path: Path, memo: Memo) -> None:
+    """Keep a data/arxiv.json a command writes, parsed, where ``parse_arxiv_store`` looks.
+
+    A text that does not parse is left for that load to report.
+    """
+    with contextlib.suppress(InputError):
+        parse_arxiv_store(text, path, memo)
+
+
 def parse_arxiv_store(text: str, path: Path, memo: Memo) -> dict[str, ArxivMetadata]:
     """``arxivdata.parse_arxiv_store`` through the cache."""
     from .arxivdata import parse_arxiv_store as parse  # json, on a miss
