@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from speechlm_bib.model import Entry, Section
 from speechlm_bib.services.common import LINKED
 from speechlm_bib.store import cache as cache_module
+from speechlm_bib.store import entries, memoised
 from speechlm_bib.store.cache import (
     CACHE_DIR,
     code_fingerprint,
@@ -21,7 +23,8 @@ from speechlm_bib.store.cache import (
     package_digest,
 )
 
-from conftest import Cli, tree_bytes
+from arxiv_server import ArxivReplayServer
+from conftest import Cli, build_parses_nothing_again, tree_bytes
 
 GENERATED = ("references.bib", "README.md")
 
@@ -237,3 +240,41 @@ def test_an_unknown_cache_setting_is_refused(run: Cli, survey_repo: Path,
     result = run("check", root=survey_repo)
     assert result.exit_code == 2
     assert "SPEECHLM_BIB_CACHE must be on or off" in result.output
+
+
+def _parses_recorded(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The entry files parsed from now on (the cache's reader's parser, recorded)."""
+    parsed: list[Path] = []
+
+    def parse_entry(text: str, path: Path, section: Section) -> Entry:
+        parsed.append(path)
+        return entries.parse_entry(text, path, section)
+
+    monkeypatch.setattr(memoised, "parse_entry", parse_entry)
+    return parsed
+
+
+def test_add_and_rename_read_through_the_cache_and_keep_what_they_write(
+        run: Cli, survey_repo: Path, arxiv: ArxivReplayServer,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run("build", root=survey_repo).exit_code == 0
+    parsed = _parses_recorded(monkeypatch)
+    added = run("add", "2407.18961", "--section", "benchmarks", root=survey_repo)
+    assert added.exit_code == 0, added.output
+    new = survey_repo / "entries" / "benchmarks" / "150-mmau.yaml"
+    assert parsed == [new]  # the others taken from the cache; the new one kept for the next
+    renamed = run("rename", "yin2024mmau", "mmau2024", root=survey_repo)
+    assert renamed.exit_code == 0, renamed.output
+    assert parsed == [new, new]
+    build_parses_nothing_again(run, survey_repo, monkeypatch)
+
+
+def test_the_site_is_the_same_from_a_warm_and_without_the_cache(
+        run: Cli, survey_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run("build", root=survey_repo).exit_code == 0  # the records' BibTeX kept
+    warm, off = tmp_path / "warm", tmp_path / "off"
+    assert run("site", "--output", str(warm), root=survey_repo).exit_code == 0
+    monkeypatch.setenv("SPEECHLM_BIB_CACHE", "off")
+    assert run("site", "--output", str(off), root=survey_repo).exit_code == 0
+    assert tree_bytes(warm) == tree_bytes(off)
+    assert len(tree_bytes(warm)) >= 5

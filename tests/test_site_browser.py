@@ -67,7 +67,7 @@ def driver() -> Iterator[Playwright]:
 
 @contextlib.contextmanager
 def _serve(driver: Playwright, root: Path, out: Path) -> Iterator[Served]:
-    run_site(root, out)
+    run_site(root, out, cache=False)  # the committed survey is read, never written
     viewport = {"width": 1280, "height": 900}
     with serve(out) as url, chromium(driver, viewport=viewport) as browser:
         browser.grant_permissions(["clipboard-read", "clipboard-write"], origin=url.rstrip("/"))

@@ -67,7 +67,7 @@ def add(settings: Settings, id_or_url: str, section: str, name: str | None,
 
     placement = Placement(position, after)
     path, key = run_add(settings.find_root(), id_or_url, section, name, settings.sources,
-                        settings.lock_wait, placement)
+                        settings.lock_wait, placement, cache=settings.cache)
     click.echo(f"added {path} as {key}")
 
 
@@ -282,7 +282,8 @@ def rename(settings: Settings, old: str, new: str, tex: tuple[Path, ...]) -> Non
     """
     from ..services.rename import run_rename  # the core loads when a command runs
 
-    result = run_rename(settings.find_root(), old, new, tex, settings.lock_wait)
+    result = run_rename(settings.find_root(), old, new, tex, settings.lock_wait,
+                        cache=settings.cache)
     for line in result.lines:
         click.echo(line)
     for warning in result.warnings:
@@ -302,7 +303,7 @@ def site(settings: Settings, output: Path | None, base_url: str) -> None:
     """
     from ..services.site import run_site  # the core loads when a command runs
 
-    folder, written = run_site(settings.find_root(), output, base_url)
+    folder, written = run_site(settings.find_root(), output, base_url, cache=settings.cache)
     click.echo(f"wrote {_count(written, 'file')} to {folder}" if written
                else f"{folder} is up to date")
 

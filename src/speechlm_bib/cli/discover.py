@@ -71,7 +71,8 @@ def _check_options(ids: tuple[str, ...], since: datetime | None, limit: int | No
 def _reject(settings: Settings, ids: tuple[str, ...], reason: str | None) -> None:
     from ..services.discover import run_reject  # loaded when the command runs
 
-    for line in run_reject(settings.find_root(), ids, reason, lock_wait=settings.lock_wait):
+    for line in run_reject(settings.find_root(), ids, reason, lock_wait=settings.lock_wait,
+                           cache=settings.cache):
         click.echo(line)
 
 
@@ -79,7 +80,7 @@ def _add(settings: Settings, arxiv_id: str, section: str, name: str | None) -> N
     from ..services.discover import run_discover_add  # loaded when the command runs
 
     path, key = run_discover_add(settings.find_root(), arxiv_id, section, name,
-                                 settings.sources, settings.lock_wait)
+                                 settings.sources, settings.lock_wait, cache=settings.cache)
     click.echo(f"added {path} as {key}")
 
 
@@ -91,7 +92,8 @@ def _search(settings: Settings, since: datetime | None, limit: int | None, fmt: 
         progress = _progress_bar(stack) if sys.stderr.isatty() else None
         report = run_discover(settings.find_root(), settings.arxiv,
                               since=since.date() if since else None, limit=limit,
-                              progress=progress, lock_wait=settings.lock_wait)
+                              progress=progress, lock_wait=settings.lock_wait,
+                              cache=settings.cache)
     click.echo(render_report(report, fmt), nl=False)
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..bibtex.latex import field_text, to_text
-from ..bibtex.writer import write_bibtex
+from ..bibtex.writer import SEPARATOR, record_texts
 from ..link import survey_record
+from ..memo import Memo
 from ..model import Library, Record, Row, Section
 from .exports import HEADER
 from .styles import parse_names, person_text
@@ -88,9 +89,12 @@ class Site:
     """Every record, as ``speechlm-bib export`` writes them."""
 
 
-def to_site(library: Library, title: str) -> Site:
-    """The site's values for a library (``title`` when the list names no survey)."""
-    texts = {record.key: write_bibtex([record]) for record in library.records}
+def to_site(library: Library, title: str, memo: Memo | None = None) -> Site:
+    """The site's values for a library (``title`` when the list names no survey).
+
+    With a memo, each record's BibTeX written before is taken from it (``write_bibtex``).
+    """
+    texts, bibliography = _bibtex(library, memo)
     survey = None
     if library.survey is not None:
         record = survey_record(library)
@@ -103,8 +107,18 @@ def to_site(library: Library, title: str) -> Site:
         works=tuple(to_site_work(row, texts.get(row.key or "")) for row in library.rows
                     if row.entry.section in {s.id for s in listed}),
         survey=survey,
-        bibliography=write_bibtex(library.in_key_order, HEADER),
+        bibliography=bibliography,
     )
+
+
+def _bibtex(library: Library, memo: Memo | None) -> tuple[dict[str, str], str]:
+    """Each record's BibTeX by key, and the whole bibliography: each record written once."""
+    records = library.in_key_order
+    written = record_texts(records, memo)
+    if written is None:  # linking gives every record a key of its own
+        raise ValueError("two records share a key")
+    texts = dict(zip((r.key for r in records), written, strict=True))
+    return texts, HEADER + SEPARATOR.join(written)
 
 
 def to_site_section(section: Section) -> SiteSection:

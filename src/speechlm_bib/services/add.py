@@ -19,7 +19,7 @@ from ..adopt.names import entry_file_name, work_name
 from ..errors import FetchError, InputError
 from ..ids import arxiv_url
 from ..keys import unique_key
-from ..link import link, new_key
+from ..link import new_key
 from ..model import ArxivMetadata, Library, PublishedVersion, Repository
 from ..placement import Placement, place
 from ..published.fields import version_key, work_fields
@@ -28,12 +28,19 @@ from ..render.mdtext import escape_markdown
 from ..sources.arxiv import FetchSettings, fetch_metadata
 from ..store import ARXIV_STORE, ENTRIES, LIST_FILE, PUBLISHED_STORE
 from ..store.arxivdata import render_arxiv_store
+from ..store.cache import Cache, kept_for
 from ..store.files import LOCK_WAIT, repository_lock
 from ..store.newfiles import render_entry
 from ..store.plan import Plan, apply_plan
 from ..store.publisheddata import render_published_store
 from ..store.repository import load_repository
-from .common import generated_files, require_complete, with_entry
+from .common import (
+    generated_files,
+    keep_written,
+    link_library,
+    require_complete,
+    with_entry,
+)
 from .lookup import Lookup
 from .sync import SyncSettings
 
@@ -54,23 +61,25 @@ class Work:
 
 def run_add(root: Path, reference: str, section: str, name: str | None,
             settings: SyncSettings, lock_wait: float = LOCK_WAIT,
-            placement: Placement | None = None, today: date | None = None) -> tuple[Path, str]:
+            placement: Placement | None = None, today: date | None = None, *,
+            cache: bool = True) -> tuple[Path, str]:
     """Add an entry for a work to a section; the entry file and the work's key.
 
-    The entry records today (or ``today``) as the day it was added.
+    The entry records today (or ``today``) as the day it was added. With ``cache``, what was
+    parsed and normalised before is taken from the cache, and what add writes is kept in it.
     """
     try:
         ref = parse_work_ref(reference)
     except ValueError as error:
         raise InputError(f"add: {error}") from None
-    with repository_lock(root, lock_wait):
-        repo = load_repository(root)
+    with repository_lock(root, lock_wait), kept_for(root, cache) as kept:
+        repo = load_repository(root, kept)
         require_complete(repo)
         _check_section(repo, section)
         work = _find(repo, ref, settings)
         _check_new(repo, work, section)
         return _write(repo, work, section, name, placement or Placement(),
-                      today or date.today())
+                      today or date.today(), kept)
 
 
 def _find(repo: Repository, ref: WorkRef, settings: SyncSettings) -> Work:
@@ -119,9 +128,9 @@ def _check_new(repo: Repository, work: Work, section: str) -> None:
 
 
 def _write(repo: Repository, work: Work, section: str, name: str | None,
-           placement: Placement, today: date) -> tuple[Path, str]:
+           placement: Placement, today: date, cache: Cache) -> tuple[Path, str]:
     """Write the entry, the stores and the generated files; the entry file and its key."""
-    library = link(repo)
+    library = link_library(repo, cache)
     fields: dict[str, object] = {**_entry_fields(library, work, name), "added": today}
     title = _shown_title(repo, section, _title(work))
     if title is not None:
@@ -130,7 +139,9 @@ def _write(repo: Repository, work: Work, section: str, name: str | None,
     path = repo.root / ENTRIES / section / entry_file_name(number, fields)
     text = render_entry(fields)
     added = with_entry(_stored(repo, work), path, text)
-    apply_plan(Plan.of({path: text}, _stores(added), generated_files(link(added))))
+    plan = Plan.of({path: text}, _stores(added),
+                   generated_files(link_library(added, cache), cache))
+    keep_written(added, dict(plan.writes), apply_plan(plan), cache)
     return path, str(fields["key"])
 
 

@@ -17,13 +17,14 @@ from pathlib import Path
 from ..discover import Screening, discover, index_list
 from ..errors import InputError, SpeechlmBibError
 from ..ids import parse_arxiv_id
-from ..link import link
+from ..model import Library
 from ..placement import Placement
 from ..render.discovery import DiscoveryReport
 from ..sources.arxiv import FetchSettings
 from ..sources.arxiv_query import query_terms
 from ..sources.arxiv_search import Paper, fetch_new_papers
 from ..store import ENTRIES, LIST_FILE
+from ..store.cache import kept_for
 from ..store.discovery import (
     DISCOVER_STORE,
     DiscoverSettings,
@@ -34,8 +35,8 @@ from ..store.discovery import (
 )
 from ..store.entries import load_list_config
 from ..store.files import LOCK_WAIT, repository_lock, write_if_changed
-from ..store.repository import load_repository
 from .add import run_add
+from .common import load_library
 from .sync import SyncSettings
 
 DEFAULT_LOOKBACK = timedelta(days=7)
@@ -48,13 +49,13 @@ ProgressStart = Callable[[int], Callable[[int], None]]
 def run_discover(root: Path, arxiv: FetchSettings, *, since: date | None = None,
                  limit: int | None = None, now: datetime | None = None,
                  progress: ProgressStart | None = None,
-                 lock_wait: float = LOCK_WAIT) -> DiscoveryReport:
+                 lock_wait: float = LOCK_WAIT, cache: bool = True) -> DiscoveryReport:
     """Search, screen, rank and record a discovery; FetchError (nothing recorded) on failure."""
     _require_ranking()
     settings = load_discover_settings(root)
     now = now or datetime.now(UTC)
     with repository_lock(root, lock_wait):
-        library = link(load_repository(root))
+        library = _listed(root, cache)
         record = load_discovery_record(root)
         start, seen_until = _window(record, since, now)
         found = fetch_new_papers(settings.queries, settings.categories, start, now, arxiv,
@@ -105,7 +106,8 @@ def advance(record: DiscoveryRecord, papers: Sequence[Paper]) -> DiscoveryRecord
 
 
 def run_reject(root: Path, ids: Sequence[str], reason: str | None,
-               today: date | None = None, lock_wait: float = LOCK_WAIT) -> list[str]:
+               today: date | None = None, lock_wait: float = LOCK_WAIT, *,
+               cache: bool = True) -> list[str]:
     """Record works as rejected; one line per id saying what was done."""
     try:
         wanted = list(dict.fromkeys(parse_arxiv_id(i).id for i in ids))
@@ -113,7 +115,7 @@ def run_reject(root: Path, ids: Sequence[str], reason: str | None,
         raise InputError(f"--reject: {error}") from None
     day = (today or datetime.now(UTC).date()).isoformat()
     with repository_lock(root, lock_wait):
-        listed = index_list(link(load_repository(root))).arxiv_ids
+        listed = index_list(_listed(root, cache)).arxiv_ids
         on_list = [i for i in wanted if i in listed]
         if on_list:
             raise InputError(f"--reject: arXiv {', '.join(on_list)} is on the list; nothing "
@@ -135,6 +137,14 @@ def _rejection_line(arxiv_id: str, record: DiscoveryRecord, reason: str | None) 
 
 
 def run_discover_add(root: Path, arxiv_id: str, section: str, name: str | None,
-                     settings: SyncSettings, lock_wait: float = LOCK_WAIT) -> tuple[Path, str]:
+                     settings: SyncSettings, lock_wait: float = LOCK_WAIT, *,
+                     cache: bool = True) -> tuple[Path, str]:
     """Add a discovered paper to a section, as ``add`` does; its entry file and key."""
-    return run_add(root, arxiv_id, section, name, settings, lock_wait, Placement())
+    return run_add(root, arxiv_id, section, name, settings, lock_wait, Placement(),
+                   cache=cache)
+
+
+def _listed(root: Path, cache: bool) -> Library:
+    """The linked library (unreadable entries left out), through the cache when asked."""
+    with kept_for(root, cache) as kept:
+        return load_library(root, complete=False, cache=kept)

@@ -8,14 +8,20 @@ from pathlib import Path
 
 from ..checks import repository_findings
 from ..checks.keys import scheme_deviation
-from ..link import link
 from ..model import Library
 from ..rename import moved_fingerprints, plan_rename, sources_to_edit
+from ..store.cache import kept_for
 from ..store.files import LOCK_WAIT, repository_lock
 from ..store.plan import Plan, apply_plan
 from ..store.repository import load_repository
 from ..store.yamlfile import read_source
-from .common import generated_files, require_complete, scan_papers
+from .common import (
+    generated_files,
+    keep_written,
+    link_library,
+    require_complete,
+    scan_papers,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,24 +33,26 @@ class RenameResult:
 
 
 def run_rename(root: Path, old: str, new: str, tex: Collection[Path] = (),
-               lock_wait: float = LOCK_WAIT) -> RenameResult:
+               lock_wait: float = LOCK_WAIT, *, cache: bool = True) -> RenameResult:
     """Rename a key in the entries, records.bib, the generated files and LaTeX sources.
 
     Acknowledgements of findings about the key follow it; a new key that leaves the key
     scheme is warned about.
     """
-    with repository_lock(root, lock_wait):
-        repo = load_repository(root)
+    with repository_lock(root, lock_wait), kept_for(root, cache) as kept:
+        repo = load_repository(root, kept)
         require_complete(repo)
-        library = link(repo)
+        library = link_library(repo, kept)
         moved = moved_fingerprints(repository_findings(library), old, new)
         texts = {path: read_source(path) for path in sources_to_edit(library, old, moved)}
         cited = scan_papers(tex) if tex else None
         citing = {c.path for c in cited.citations if c.key == old} if cited else set()
         sources = {path: path.read_bytes() for path in citing}
         rename = plan_rename(repo, library, old, new, texts, cited, sources, moved)
-        renamed = link(rename.repository)
-        written = apply_plan(Plan.of(rename.sources, generated_files(renamed)))
+        renamed = link_library(rename.repository, kept)
+        plan = Plan.of(rename.sources, generated_files(renamed, kept))
+        written = apply_plan(plan)
+        keep_written(rename.repository, dict(plan.writes), written, kept)
     lines = [f"{_shown(c.path)}:{c.line}: {c.old} -> {c.new}" for c in rename.changes]
     rebuilt = [p for p in written if p not in rename.sources]
     return RenameResult(tuple(lines + [f"{_shown(path)}: rebuilt" for path in rebuilt]),

@@ -7,27 +7,34 @@ from pathlib import Path
 from ..errors import InputError
 from ..ids import is_web_url
 from ..render.sitedata import BIB_FILE, FEED_FILE, Site, to_site
+from ..store.cache import Cache, kept_for
 from ..store.files import write_if_changed
 from .common import load_library
 
 SITE_DIR = "site"
 
 
-def run_site(root: Path, output: Path | None = None, base_url: str = "") -> tuple[Path, int]:
+def run_site(root: Path, output: Path | None = None, base_url: str = "", *,
+             cache: bool = True) -> tuple[Path, int]:
     """Write the reader's site of the repository; its folder and the number of files written.
 
     The folder defaults to site/ in the repository; ``base_url`` (the site's public address)
-    makes the feed's links absolute.
+    makes the feed's links absolute. With ``cache``, what was parsed, normalised and written
+    before is taken from the cache.
     """
     folder = output if output is not None else root / SITE_DIR
-    files = site_files(load_site(root), _base(base_url))
+    with kept_for(root, cache) as kept:
+        site = load_site(root, kept)
+    files = site_files(site, _base(base_url))
     written = [name for name, text in files.items() if write_if_changed(folder / name, text)]
     return folder, len(written)
 
 
-def load_site(root: Path) -> Site:
-    """The site's values for the repository at root."""
-    return to_site(load_library(root), root.resolve().name)
+def load_site(root: Path, cache: Cache | None = None) -> Site:
+    """The site's values for the repository at root (through the cache, when given)."""
+    library = load_library(root, cache=cache)
+    memo = cache.section("bibtex") if cache is not None else None
+    return to_site(library, root.resolve().name, memo)
 
 
 def site_files(site: Site, base_url: str = "") -> dict[str, str]:
