@@ -86,7 +86,23 @@ def commands(root: Path) -> list[tuple[str, ...]]:
         argvs += [("check", "paper.tex", "--unused"), ("export", "--tex", "paper.tex")]
     argvs += [("sync", "--arxiv-only"), ("sync", "--arxiv-only", "--dry-run"),
               ("build", "--check")]
+    # The commands that write: a listed work added to another section (from the stores, no
+    # request), its key renamed, the site written before and after.
+    key, arxiv_id, section = listed_work(root)
+    other = next(name for name in sections if name != section)
+    argvs += [("site",), ("add", arxiv_id, "--section", other), ("rename", key, f"{key}x"),
+              ("build", "--check"), ("check", "--format", "json"), ("site",)]
     return argvs
+
+
+def listed_work(root: Path) -> tuple[str, str, str]:
+    """The key, arXiv id and section of the first entry file that pins both."""
+    for path in sorted((root / "entries").rglob("*.yaml")):
+        fields = dict(line.split(": ", 1) for line in path.read_text(encoding="utf-8")
+                      .splitlines() if line.startswith(("key: ", "arxiv: ")))
+        if len(fields) == 2:
+            return fields["key"], fields["arxiv"].strip("'\""), path.parent.name
+    raise ValueError(f"{root}: no entry pins a key and an arXiv id")
 
 
 def run_all(src: Path, repo: Path, argvs: Sequence[tuple[str, ...]]) -> list[Outcome]:
@@ -98,7 +114,9 @@ def run_all(src: Path, repo: Path, argvs: Sequence[tuple[str, ...]]) -> list[Out
         done = subprocess.run([sys.executable, "-m", "speechlm_bib", *argv], cwd=repo, env=env,
                               capture_output=True, text=True, stdin=subprocess.DEVNULL,
                               check=False)
-        outcomes.append(Outcome(argv, done.returncode, done.stdout, done.stderr))
+        # Each version runs in its own folder: the folder's name is no output.
+        outcomes.append(Outcome(argv, done.returncode, done.stdout.replace(str(repo), "<repo>"),
+                                done.stderr.replace(str(repo), "<repo>")))
     return outcomes
 
 
