@@ -295,13 +295,13 @@ def _survey_row(label: str, runs: list[Run], bare: float) -> Row:
 
 OURS = ("build, no cache", "build, warm cache", "build --check, warm cache",
         "check paper.tex, no cache", "check paper.tex, warm cache",
-        "check paper.tex edited, warm cache")
+        "check paper.tex edited, warm cache", "site, warm cache")
 Results = dict[tuple[int, str], dict[str, Figures | None]]
 
 
 def bench_scale(n: int, corpus: str, work: Path, times: int,
                 peers: bool, peer_timeout: float) -> dict[str, Figures | None]:
-    """build, build --check, check, bibtex-tidy and bibtool on a synced repository of n.
+    """build, build --check, check, site, bibtex-tidy and bibtool on a synced repository of n.
 
     "no cache" runs start without .speechlm-bib-cache/ (as a fresh clone does) and leave
     theirs behind; "warm cache" runs find the one the previous run left. "paper.tex edited"
@@ -334,7 +334,8 @@ def bench_scale(n: int, corpus: str, work: Path, times: int,
             ("build --check, warm cache", ("build", "--check"), False, False),
             ("check paper.tex, no cache", ("check", "paper.tex"), True, False),
             ("check paper.tex, warm cache", ("check", "paper.tex"), False, False),
-            ("check paper.tex edited, warm cache", ("check", "paper.tex"), False, False)):
+            ("check paper.tex edited, warm cache", ("check", "paper.tex"), False, False),
+            ("site, warm cache", ("site",), False, False)):
         log(f"{label} N={n} ({corpus})")
         edit = "edited" in label
         if not cold:  # the cache the same command leaves, whatever ran before it
