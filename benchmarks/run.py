@@ -295,7 +295,8 @@ def _survey_row(label: str, runs: list[Run], bare: float) -> Row:
 
 OURS = ("build, no cache", "build, warm cache", "build --check, warm cache",
         "check paper.tex, no cache", "check paper.tex, warm cache",
-        "check paper.tex edited, warm cache", "site, warm cache")
+        "check paper.tex edited, warm cache", "check, one entry edited, warm cache",
+        "site, warm cache")
 Results = dict[tuple[int, str], dict[str, Figures | None]]
 
 
@@ -305,7 +306,9 @@ def bench_scale(n: int, corpus: str, work: Path, times: int,
 
     "no cache" runs start without .speechlm-bib-cache/ (as a fresh clone does) and leave
     theirs behind; "warm cache" runs find the one the previous run left. "paper.tex edited"
-    runs add a line to the paper first: the repository is unchanged, the paper is not.
+    runs add a line to the paper first: the repository is unchanged, the paper is not. "one
+    entry edited" runs give one row a new name first, as a contributor's edit does: its
+    entry, its record and the findings are made again.
     """
     root = work / f"scale-{corpus}-{n}"
     log(f"generating N={n} ({corpus})")
@@ -314,16 +317,23 @@ def bench_scale(n: int, corpus: str, work: Path, times: int,
     bib = root / "references.bib"
     cache = root / ".speechlm-bib-cache"
 
+    entry = sorted((root / "entries" / "models").glob("*.yaml"))[-1]
+    original, edits = entry.read_text(encoding="utf-8"), iter(range(1_000_000))
+    unnamed = "".join(line for line in original.splitlines(keepends=True)
+                      if not line.startswith("name:"))
+
     def timed(args: tuple[str, ...], cold: bool, fresh_bib: bool = False,
-              edit: bool = False) -> Callable[[], Run]:
+              edit: str = "") -> Callable[[], Run]:
         def once() -> Run:
             if cold:
                 shutil.rmtree(cache, ignore_errors=True)
             if fresh_bib:
                 bib.unlink(missing_ok=True)
-            if edit:
+            if edit == "paper":
                 with (root / "paper.tex").open("a", encoding="utf-8") as paper:
                     paper.write("% edited\n")
+            if edit == "entry":
+                entry.write_text(f"{unnamed}name: Edited {next(edits)}\n", encoding="utf-8")
             return run_process(tool(*args), root, env)
         return once
 
@@ -335,12 +345,14 @@ def bench_scale(n: int, corpus: str, work: Path, times: int,
             ("check paper.tex, no cache", ("check", "paper.tex"), True, False),
             ("check paper.tex, warm cache", ("check", "paper.tex"), False, False),
             ("check paper.tex edited, warm cache", ("check", "paper.tex"), False, False),
+            ("check, one entry edited, warm cache", ("check",), False, False),
             ("site, warm cache", ("site",), False, False)):
         log(f"{label} N={n} ({corpus})")
-        edit = "edited" in label
+        edit = "paper" if "paper.tex edited" in label else "entry" if "edited" in label else ""
         if not cold:  # the cache the same command leaves, whatever ran before it
             timed(args, cold, fresh, edit)()
         figures[label] = repeat(times, timed(args, cold, fresh, edit), label)
+    entry.write_text(original, encoding="utf-8")
     if peers:
         figures.update(_peers(bib, work / f"peers-{corpus}-{n}", times, peer_timeout))
     return figures
