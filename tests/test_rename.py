@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from speechlm_bib import checks
+
 from conftest import Cli, run_subprocess, tree_bytes
 from texrun import compile_document, needs_bibtex, write_document
 
@@ -117,3 +119,19 @@ def test_acknowledgements_follow_a_renamed_key(survey_repo: Path, run: Cli) -> N
     assert result.stderr == ("speechlm-bib: warning: 'defossez2024moshi2' leaves the key scheme, "
                              "which gives 'defossez2024moshi': check reports it as key-scheme "
                              "until an entry acknowledges it\n")
+
+
+def test_a_rename_after_check_takes_the_findings_check_kept(
+        survey_repo: Path, run: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run("check", root=survey_repo).exit_code == 0
+
+    def checked_again(*args: object) -> None:
+        raise AssertionError("the repository was checked again")
+
+    monkeypatch.setattr(checks, "repository_checks", checked_again)
+    mimi = survey_repo / "entries" / "mixed_tokenizers" / "020-mimi.yaml"
+    before = mimi.read_text(encoding="utf-8")
+    result = run("rename", "defossez2024moshi", "defossez2024moshi2", root=survey_repo)
+    assert result.exit_code == 0, result.stderr
+    after = mimi.read_text(encoding="utf-8")
+    assert after != before and after.count("about:") == before.count("about:")

@@ -126,9 +126,13 @@ def check_problems(library: Library) -> Iterator[Finding]:
                       problem.key, problem.message, problem.about)
 
 
+STALE = "stale-generated"
+"""The code of a generated file that differs from what build would write."""
+
+
 def stale_findings(library: Library, stale: Iterable[Path]) -> list[Finding]:
     """An error for each generated file that differs from what build would write."""
-    return [finding(library, "error", "stale-generated", path, 1, None,
+    return [finding(library, "error", STALE, path, 1, None,
                     "out of date: run `speechlm-bib build`", library.relative(path))
             for path in stale]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..checks import conclude, repository_findings, stale_findings
+from ..checks import STALE, conclude, repository_findings, stale_findings
 from ..errors import InputError
 from ..memo import digest, from_plain
 from ..model import Finding, Library
@@ -128,6 +128,14 @@ def repository_report(library: Library, sources: str, cache: Cache) -> list[Find
         if key is not None:
             memo.put(key, found)
     return found
+
+
+def checks_report(library: Library, sources: str, cache: Cache) -> list[Finding]:
+    """The findings of the repository's checks (``repository_report``'s, stale files aside).
+
+    Taken from the cache while check's are kept for the same files.
+    """
+    return [f for f in repository_report(library, sources, cache) if f.code != STALE]
 
 
 def _findings_key(library: Library, sources: str) -> str | None:

@@ -6,22 +6,22 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..checks import repository_findings
 from ..checks.keys import scheme_deviation
 from ..model import Library
 from ..rename import moved_fingerprints, plan_rename, sources_to_edit
 from ..store.cache import kept_for
 from ..store.files import LOCK_WAIT, repository_lock
 from ..store.plan import Plan, apply_plan
-from ..store.repository import load_repository
 from ..store.yamlfile import read_source
 from .common import (
     generated_files,
     keep_written,
     link_library,
+    read_repository,
     require_complete,
     scan_papers,
 )
+from .papers import checks_report
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +40,11 @@ def run_rename(root: Path, old: str, new: str, tex: Collection[Path] = (),
     scheme is warned about.
     """
     with repository_lock(root, lock_wait), kept_for(root, cache) as kept:
-        repo = load_repository(root, kept)
+        repo, reads = read_repository(root, kept)
         require_complete(repo)
-        library = link_library(repo, kept)
-        moved = moved_fingerprints(repository_findings(library), old, new)
+        files_read = reads.hexdigest()
+        library = link_library(repo, kept, files_read)
+        moved = moved_fingerprints(checks_report(library, files_read, kept), old, new)
         texts = {path: read_source(path) for path in sources_to_edit(library, old, moved)}
         cited = scan_papers(tex) if tex else None
         citing = {c.path for c in cited.citations if c.key == old} if cited else set()
