@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
 from speechlm_bib import checks
 
@@ -106,13 +107,19 @@ def test_renamed_key_still_compiles(survey_repo: Path, tmp_path: Path, run: Cli)
     assert "\\bibitem{panayotov2015libri}" in (tmp_path / "paper.bbl").read_text()
 
 
-def test_acknowledgements_follow_a_renamed_key(survey_repo: Path, run: Cli) -> None:
-    mimi = survey_repo / "entries" / "mixed_tokenizers" / "020-mimi.yaml"
+def rename_moshi(run: Cli, root: Path) -> Result:
+    """Rename Moshi's key; the acknowledgements in Mimi's entry about it follow it."""
+    mimi = root / "entries" / "mixed_tokenizers" / "020-mimi.yaml"
     before = mimi.read_text(encoding="utf-8")
-    result = run("rename", "defossez2024moshi", "defossez2024moshi2", root=survey_repo)
+    result = run("rename", "defossez2024moshi", "defossez2024moshi2", root=root)
     assert result.exit_code == 0, result.stderr
     after = mimi.read_text(encoding="utf-8")
     assert after != before and after.count("about:") == before.count("about:")
+    return result
+
+
+def test_acknowledgements_follow_a_renamed_key(survey_repo: Path, run: Cli) -> None:
+    result = rename_moshi(run, survey_repo)
     check = run("check", "--strict", "--format", "json", root=survey_repo)
     codes = [f["code"] for f in json.loads(check.stdout)["findings"]]
     assert codes == ["key-scheme"]
@@ -129,9 +136,4 @@ def test_a_rename_after_check_takes_the_findings_check_kept(
         raise AssertionError("the repository was checked again")
 
     monkeypatch.setattr(checks, "repository_checks", checked_again)
-    mimi = survey_repo / "entries" / "mixed_tokenizers" / "020-mimi.yaml"
-    before = mimi.read_text(encoding="utf-8")
-    result = run("rename", "defossez2024moshi", "defossez2024moshi2", root=survey_repo)
-    assert result.exit_code == 0, result.stderr
-    after = mimi.read_text(encoding="utf-8")
-    assert after != before and after.count("about:") == before.count("about:")
+    rename_moshi(run, survey_repo)
