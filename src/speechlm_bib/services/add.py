@@ -141,7 +141,7 @@ def _write(repo: Repository, work: Work, section: str, name: str | None,
     added = with_entry(_stored(repo, work), path, text)
     plan = Plan.of({path: text}, _stores(added),
                    generated_files(link_library(added, cache), cache))
-    keep_written(added, dict(plan.writes), apply_plan(plan), cache)
+    keep_written(added, plan, apply_plan(plan), cache)
     return path, str(fields["key"])
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +22,7 @@ from ..store.repository import load_repository
 
 if TYPE_CHECKING:
     from ..store.cache import Cache
+    from ..store.plan import Plan
     from ..tex.scan import CitedKeys
 
 
@@ -102,9 +103,9 @@ def stale_files(files: dict[Path, str]) -> list[Path]:
     return [path for path, text in files.items() if read_text(path) != text]
 
 
-def keep_written(repo: Repository, texts: Mapping[Path, str | bytes],
-                 written: Collection[Path], cache: Cache) -> None:
-    """Keep the entry files and the arXiv store a command wrote parsed in the cache.
+def keep_written(repo: Repository, plan: Plan, written: Collection[Path],
+                 cache: Cache) -> None:
+    """Keep the entry files and the arXiv store a command's plan wrote parsed in the cache.
 
     The next command then finds them as they are: after a first sync has pinned the key of
     every entry and stored every work's metadata, or an entry was added or renamed, the
@@ -112,7 +113,7 @@ def keep_written(repo: Repository, texts: Mapping[Path, str | bytes],
     """
     if cache.folder is None:
         return
-    sections = {s.id: s for s in repo.sections}
+    sections, texts = {s.id: s for s in repo.sections}, dict(plan.writes)
     for path in written:
         section, text = sections.get(path.parent.name), texts[path]
         if not isinstance(text, str):

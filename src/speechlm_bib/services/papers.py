@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..checks import STALE, conclude, repository_findings, stale_findings
 from ..errors import InputError
-from ..memo import digest, from_plain
+from ..memo import Memo, digest, from_plain
 from ..model import Finding, Library
 from ..render.references import placed_references
 from ..store import BIB_FILE
@@ -118,9 +118,7 @@ def repository_report(library: Library, sources: str, cache: Cache) -> list[Find
     none of them changes: a paper checked again and again against an unchanged repository
     costs the paper's own checks only.
     """
-    memo = cache.section(FINDINGS, complete=False, limit=KEPT_FINDINGS)
-    key = _findings_key(library, sources)
-    found = _recall_findings(memo.get(key)) if key is not None else None
+    memo, key, found = _kept_findings(library, sources, cache)
     if found is None:
         # Files generated from a partly read repository would all look stale.
         stale = [] if library.problems else stale_files(generated_files(library, cache))
@@ -131,11 +129,22 @@ def repository_report(library: Library, sources: str, cache: Cache) -> list[Find
 
 
 def checks_report(library: Library, sources: str, cache: Cache) -> list[Finding]:
-    """The findings of the repository's checks (``repository_report``'s, stale files aside).
+    """The findings of the repository's checks, without comparing the generated files.
 
-    Taken from the cache while check's are kept for the same files.
+    Those ``repository_report`` kept for the same files (stale files aside), else made.
     """
-    return [f for f in repository_report(library, sources, cache) if f.code != STALE]
+    found = _kept_findings(library, sources, cache)[2]
+    if found is None:
+        return repository_findings(library)
+    return [f for f in found if f.code != STALE]
+
+
+def _kept_findings(library: Library, sources: str,
+                   cache: Cache) -> tuple[Memo, str | None, list[Finding] | None]:
+    """The cache's section of findings, the digest they are kept under, and those kept."""
+    memo = cache.section(FINDINGS, complete=False, limit=KEPT_FINDINGS)
+    key = _findings_key(library, sources)
+    return memo, key, _recall_findings(memo.get(key)) if key is not None else None
 
 
 def _findings_key(library: Library, sources: str) -> str | None:

@@ -53,7 +53,7 @@ def run_rename(root: Path, old: str, new: str, tex: Collection[Path] = (),
         renamed = link_library(rename.repository, kept)
         plan = Plan.of(rename.sources, generated_files(renamed, kept))
         written = apply_plan(plan)
-        keep_written(rename.repository, dict(plan.writes), written, kept)
+        keep_written(rename.repository, plan, written, kept)
     lines = [f"{_shown(c.path)}:{c.line}: {c.old} -> {c.new}" for c in rename.changes]
     rebuilt = [p for p in written if p not in rename.sources]
     return RenameResult(tuple(lines + [f"{_shown(path)}: rebuilt" for path in rebuilt]),

@@ -101,7 +101,7 @@ def _write_plan(root: Path, repo: Repository, synced: Repository, edited: Mappin
         return []
     plan = _sync_plan(synced, partial, edited, kept, repo)
     written = apply_plan(plan)
-    keep_written(synced, dict(plan.writes), written, kept)
+    keep_written(synced, plan, written, kept)
     if not partial:
         settle(kept, _settled_after(root, plan, written, reads))
     return written
