@@ -203,6 +203,32 @@ def _digest_files(files: list[FileState]) -> str:
     return digest_bytes(parts.encode("utf-8"))
 
 
+def recall(memo: Memo, key: str, decode: Callable[[Any], T]) -> T | None:
+    """The value kept under key, decoded; None (and the value dropped) when it does not fit."""
+    plain = memo.get(key)
+    if plain is None:
+        return None
+    try:
+        return decode(plain)
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+        memo.forget(key)
+        return None
+
+
+def through(memo: Memo, key: str, decode: Callable[[Any], T], make: Callable[[], T],
+            kept: Callable[[T], Any] | None = None) -> T:
+    """The value kept under key (``recall``), or the one ``make`` gives, kept.
+
+    ``kept`` gives what to keep of it, when not the value itself.
+    """
+    found = recall(memo, key, decode)
+    if found is not None:
+        return found
+    value = make()
+    memo.put(key, value if kept is None else kept(value))
+    return value
+
+
 def to_plain(value: Any, shared: dict[Any, Any] | None = None) -> Any:
     """A dataclass (its fields in order), tuple, list or path as tuples and strings.
 

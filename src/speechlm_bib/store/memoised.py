@@ -12,10 +12,10 @@ import contextlib
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
-from ..memo import Memo, digest, digest_bytes, from_plain
+from ..memo import Memo, digest, digest_bytes, from_plain, recall, through
 from ..model import Acknowledgement, ArxivMetadata, Entry, HandRecord, Section
 from .entries import parse_entry
 from .yamlfile import read_source
@@ -23,7 +23,6 @@ from .yamlfile import read_source
 if TYPE_CHECKING:
     from ..paper import BibRecord
 
-T = TypeVar("T")
 BibRead = tuple["tuple[BibRecord, ...]", tuple[int, ...]]
 """A .bib file's records and the lines of the blocks skipped."""
 
@@ -33,7 +32,7 @@ def load_entry(path: Path, section: Section, memo: Memo) -> Entry:
     text = read_source(path)
     key = _entry_key(path, section, text)
     # The path is part of the digest: the kept entry's is this one (not parsed again).
-    found = _recall(memo, key, lambda plain: _decode_entry(plain, path))
+    found = recall(memo, key, lambda plain: _decode_entry(plain, path))
     if found is not None:
         return found
     entry = parse_entry(text, path, section)
@@ -58,7 +57,7 @@ def parse_hand_records(text: str, path: Path, memo: Memo) -> dict[str, HandRecor
     """``bibtex.handrecords.parse_hand_records`` through the cache."""
     from ..bibtex.handrecords import parse_hand_records as parse  # bibtexparser, on a miss
 
-    return _through(memo, digest("hand", str(path), text), _decode_hand_records,
+    return through(memo, digest("hand", str(path), text), _decode_hand_records,
                     lambda: parse(text, path), lambda records: list(records.values()))
 
 
@@ -70,7 +69,7 @@ def parse_bib_records(text: str, path: Path, memo: Memo,
     """
     # Hashed as bytes: a paper's .bib file can run to megabytes.
     key = digest("bib", str(path), digest_bytes(text.encode("utf-8")))
-    return _through(memo, key, lambda plain: _decode_bib(plain, path), read, list)
+    return through(memo, key, lambda plain: _decode_bib(plain, path), read, list)
 
 
 def keep_arxiv_store(text: str, path: Path, memo: Memo) -> None:
@@ -87,37 +86,14 @@ def parse_arxiv_store(text: str, path: Path, memo: Memo) -> dict[str, ArxivMetad
     from .arxivdata import parse_arxiv_store as parse  # json, on a miss
 
     # Hashed as bytes: the store of 10,000 works is a file of 4 MB.
-    return _through(memo, digest("arxiv", digest_bytes(text.encode("utf-8"))),
+    return through(memo, digest("arxiv", digest_bytes(text.encode("utf-8"))),
                     _decode_arxiv_store, lambda: parse(text, path),
                     lambda store: list(store.values()))
-
-
-def _through(memo: Memo, key: str, decode: Callable[[Any], T], parse: Callable[[], T],
-             kept: Callable[[T], Any]) -> T:
-    """The value kept under key, or the one ``parse`` gives (kept as ``kept`` makes it)."""
-    found = _recall(memo, key, decode)
-    if found is not None:
-        return found
-    value = parse()
-    memo.put(key, kept(value))
-    return value
 
 
 @functools.lru_cache(maxsize=256)
 def _section_digest(section: Section) -> str:
     return digest(section)
-
-
-def _recall(memo: Memo, key: str, decode: Callable[[Any], T]) -> T | None:
-    """The decoded value kept under key; None (and the value dropped) when it does not fit."""
-    plain = memo.get(key)
-    if plain is None:
-        return None
-    try:
-        return decode(plain)
-    except (TypeError, ValueError, KeyError, IndexError, AttributeError):
-        memo.forget(key)
-        return None
 
 
 def _decode_entry(plain: Any, path: Path) -> Entry:
