@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from speechlm_bib.model import Entry, Section
+from speechlm_bib.checks import facts
+from speechlm_bib.model import Entry, Record, Section
 from speechlm_bib.services.common import LINKED
 from speechlm_bib.store import cache as cache_module
 from speechlm_bib.store import entries, memoised
@@ -278,3 +279,33 @@ def test_the_site_is_the_same_from_a_warm_and_without_the_cache(
     assert run("site", "--output", str(off), root=survey_repo).exit_code == 0
     assert tree_bytes(warm) == tree_bytes(off)
     assert len(tree_bytes(warm)) >= 5
+
+
+def test_a_check_after_an_edit_makes_the_facts_of_what_changed_only(
+        run: Cli, survey_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run("check", root=survey_repo).exit_code == 0
+    entry = next((survey_repo / "entries").rglob("*moshi*.yaml"))
+    text = entry.read_text(encoding="utf-8").replace("name: Moshi", "name: Moshi 2")
+    entry.write_text(text.replace("https://kyutai.org/Moshi.pdf",
+                                  "http://arxiv.org/abs/2410.00037v1?utm_source=x"),
+                     encoding="utf-8")
+    made: list[str] = []
+    record_facts, link_facts = facts._made, facts._link_made
+
+    def record_made(record: Record, year: int) -> facts.RecordFacts:
+        made.append(record.key)
+        return record_facts(record, year)
+
+    def link_made(url: str) -> facts.LinkFacts:
+        made.append(url)
+        return link_facts(url)
+
+    monkeypatch.setattr(facts, "_made", record_made)
+    monkeypatch.setattr(facts, "_link_made", link_made)
+    warm = run("check", "--format", "json", root=survey_repo)
+    # The name is among what the record's title protects: the record is made again.
+    assert made == ["defossez2024moshi", "http://arxiv.org/abs/2410.00037v1?utm_source=x"]
+    codes = {f["code"] for f in json.loads(warm.output)["findings"]}
+    assert {"pinned-version", "tracking-parameter", "insecure-url"} <= codes
+    monkeypatch.setenv("SPEECHLM_BIB_CACHE", "off")
+    assert run("check", "--format", "json", root=survey_repo).output == warm.output

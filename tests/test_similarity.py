@@ -11,9 +11,12 @@ from hypothesis import strategies as st
 
 from speechlm_bib.checks.duplicates import normalise_title
 from speechlm_bib.checks.similarity import (
+    FEW_CHANGED,
     candidate_pairs,
+    pairs_with,
     share_bucket,
     similar_pairs,
+    similar_pairs_since,
     stem_sequence,
 )
 
@@ -105,6 +108,32 @@ def test_pairs_are_the_old_ones_one_word_apart(titles: dict[str, str]) -> None:
     old = old_similar_pairs(titles)
     assert similar_pairs(titles) == {(a, b) for a, b in old
                                      if one_word_apart(titles[a], titles[b])}
+
+
+@settings(max_examples=300)
+@given(near_duplicates(), st.data())
+def test_the_pairs_with_some_keys_are_the_similar_pairs_that_hold_one(
+        titles: dict[str, str], data: st.DataObject) -> None:
+    keys = data.draw(st.sets(st.sampled_from(sorted(titles))))
+    assert pairs_with(keys, titles) == {pair for pair in similar_pairs(titles)
+                                        if keys.intersection(pair)}
+
+
+@settings(max_examples=300)
+@given(near_duplicates(), near_duplicates(), st.data())
+def test_pairs_updated_after_edits_are_those_found_afresh(
+        before: dict[str, str], variants: dict[str, str], data: st.DataObject) -> None:
+    """Titles changed (to near duplicates of others), dropped and added, a few or many."""
+    keys = sorted(before)
+    titles = dict(before)
+    for key in data.draw(st.lists(st.sampled_from(keys), max_size=FEW_CHANGED + 4)):
+        titles[key] = data.draw(st.sampled_from(sorted(variants.values())))
+    for key in data.draw(st.lists(st.sampled_from(keys), max_size=3)):
+        titles.pop(key, None)
+    titles |= {f"new{key}": title for key, title in data.draw(
+        st.dictionaries(st.sampled_from(sorted(variants)), st.sampled_from(keys)).map(
+            lambda picked: {k: before[v] for k, v in picked.items()})).items()}
+    assert similar_pairs_since(titles, before, similar_pairs(before)) == similar_pairs(titles)
 
 
 @settings(max_examples=500)

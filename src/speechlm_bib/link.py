@@ -27,7 +27,7 @@ from .bibtex.names import bibtex_name
 from .errors import InputError
 from .ids import arxiv_url
 from .keys import free_key, make_key, unique_key
-from .memo import Memo, digest, from_plain
+from .memo import Memo, digest, from_plain, recall
 from .model import (
     ARXIV,
     HAND,
@@ -218,8 +218,10 @@ def _records(works: Iterable[_Work], repo: Repository,
             found[index] = parts
             if memo is not None:
                 memo.put(keys[index], parts)
-    return tuple(_record(work, parts, repo)
-                 for work, parts in zip(linked, found, strict=True) if parts is not None)
+    digests = keys or [""] * len(linked)
+    return tuple(_record(work, parts, repo, key)
+                 for work, parts, key in zip(linked, found, digests, strict=True)
+                 if parts is not None)
 
 
 def _record_keys(works: Sequence[_Work], terms: Sequence[str],
@@ -247,14 +249,7 @@ def _digest(work: _Work, terms: Sequence[str]) -> str:
 
 
 def _recall(memo: Memo, key: str) -> _Normalised | None:
-    plain = memo.get(key)
-    if plain is None:
-        return None
-    try:
-        return from_plain(_Normalised, plain)
-    except (TypeError, ValueError):
-        memo.forget(key)
-        return None
+    return recall(memo, key, lambda plain: from_plain(_Normalised, plain))
 
 
 def _normalise(works: Sequence[_Work], terms: Sequence[str],
@@ -297,7 +292,7 @@ def _normalised(work: _Work, entry: Any) -> _Normalised:
     )
 
 
-def _record(work: _Work, parts: _Normalised, repo: Repository) -> Record:
+def _record(work: _Work, parts: _Normalised, repo: Repository, key: str) -> Record:
     if work.hand is not None:
         path, line = repo.root / ENTRIES / RECORDS_FILE, work.hand.line
     else:
@@ -307,6 +302,7 @@ def _record(work: _Work, parts: _Normalised, repo: Repository) -> Record:
         key=work.key, type=parts.type, fields=parts.fields, entries=work.entries,
         origins=parts.origins, plain=parts.plain, arxiv_id=work.arxiv_id, arxiv=work.meta,
         hand=work.hand, path=path, line=line, version=work.version, fetched=parts.fetched,
+        digest=key,
     )
 
 

@@ -1,8 +1,8 @@
 """Records as BibTeX text: two-space indent, brace-enclosed values, one blank line apart.
 
 bibtexparser's writer puts each record's text after the previous one, a blank line apart,
-so that a memo can keep each record's text (under the digest of its type, key and fields)
-and a file is the header and the records' texts joined.
+so that a memo can keep each record's text (under the record's digest, or that of its
+type, key and fields) and a file is the header and the records' texts joined.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def write_bibtex(records: Iterable[Record], header: str = "", memo: Memo | None 
     """BibTeX text of records, in the order given, after a header.
 
     With a memo, the text of a record written before with the same type, key and fields is
-    taken from it.
+    taken from it (found by the record's digest, when linking gave it one).
     """
     records = list(records)
     texts = record_texts(records, memo)
@@ -49,7 +49,7 @@ def record_texts(records: Sequence[Record], memo: Memo | None = None) -> list[st
         return None
     if memo is None:
         return _each(records)
-    keys = [digest("bibtex", r.type, r.key, r.fields) for r in records]
+    keys = [r.digest or digest("bibtex", r.type, r.key, r.fields) for r in records]
     texts: list[str | None] = [_text(memo.get(key)) for key in keys]
     missing = [index for index, text in enumerate(texts) if text is None]
     for index, text in zip(missing, _each([records[i] for i in missing]), strict=True):

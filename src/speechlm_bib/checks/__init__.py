@@ -1,6 +1,7 @@
 """Checks: the repository's data and LaTeX papers turned into findings, reported together.
 
-Each ``check_*`` function takes the linked ``Library`` and yields findings; ``check_all`` runs
+Each ``check_*`` function takes the linked ``Library`` and yields findings; those that read
+records' content take their ``facts`` too (made once, kept in the cache). ``check_all`` runs
 them, adds the entry files that could not be read and the generated files that are out of
 date, and ``conclude`` drops what entries acknowledge and sorts the rest: a paper's own
 findings first, then the repository's, each by file and line.
@@ -18,6 +19,7 @@ from ..model import Finding, Library
 from . import cells, duplicates, fields, identity, keys, published, rows
 from .acknowledge import apply_acknowledgements
 from .common import finding
+from .facts import Facts, library_facts
 
 if TYPE_CHECKING:  # the paper's model and checks load with a paper to check
     from ..paper import Paper
@@ -72,6 +74,7 @@ PAPER_FIRST = frozenset({"undefined-citation", "conflicting-record"})
 PAPER_CODES = PAPER_FIRST | {"uncited-record"}
 
 Check = Callable[[Library], Iterable[Finding]]
+FactsCheck = Callable[[Library, Facts], Iterable[Finding]]
 
 
 def repository_checks() -> list[Check]:
@@ -79,14 +82,18 @@ def repository_checks() -> list[Check]:
     return [
         check_problems,
         keys.check_links, keys.check_list_keys, keys.check_key_syntax,
-        keys.check_duplicate_keys, keys.check_key_scheme,
+        keys.check_duplicate_keys, fields.check_field_names, rows.check_empty_rows,
+        cells.check_cells, published.check_pinned_versions, published.check_repeated_records,
+    ]
+
+
+def facts_checks() -> list[FactsCheck]:
+    """The checks that read records' content through their facts, in order."""
+    return [
+        fields.check_records, keys.check_key_scheme,
         duplicates.check_same_work, duplicates.check_similar_titles,
-        fields.check_required_fields, fields.check_identifiers, fields.check_field_names,
-        fields.check_years,
-        fields.check_typesetting,
-        rows.check_rows, rows.check_links, rows.check_shared_links, rows.check_empty_rows,
-        cells.check_cells, identity.check_borrowed_links, identity.check_borrowed_names,
-        published.check_pinned_versions, published.check_repeated_records,
+        rows.check_rows, rows.check_links, rows.check_shared_links,
+        identity.check_borrowed_links, identity.check_borrowed_names,
     ]
 
 
@@ -114,9 +121,15 @@ def conclude(library: Library, found: list[Finding], paper: Paper | None = None)
             + sort_findings(f for f in kept if f.code not in PAPER_FIRST))
 
 
-def repository_findings(library: Library) -> list[Finding]:
-    """The findings of every repository check, before acknowledgements apply."""
-    return [f for check in repository_checks() for f in check(library)]
+def repository_findings(library: Library, facts: Facts | None = None) -> list[Finding]:
+    """The findings of every repository check, before acknowledgements apply.
+
+    ``facts`` are those of the library's records and links (``facts.library_facts``, through
+    the cache), made here when not given.
+    """
+    found = [f for check in repository_checks() for f in check(library)]
+    facts = facts if facts is not None else library_facts(library)
+    return found + [f for check in facts_checks() for f in check(library, facts)]
 
 
 def check_problems(library: Library) -> Iterator[Finding]:

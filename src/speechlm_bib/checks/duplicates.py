@@ -9,14 +9,16 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
-from ..bibtex.latex import field_text
 from ..ids import arxiv_id_of_url, is_doi, parse_arxiv_id
 from ..keys import fold
 from ..memo import MEMOISED
 from ..model import Finding, Library, Record
 from .common import finding, written
-from .similarity import similar_pairs
+
+if TYPE_CHECKING:
+    from .facts import Facts
 
 _WORD_SPLIT = re.compile(r"[^\w]+|_")
 _DOI_URL = re.compile(r"https?://(?:dx\.)?doi\.org/(10\..+)", re.IGNORECASE)
@@ -69,21 +71,23 @@ def dois(record: Record) -> set[str]:
     return found
 
 
-def check_same_work(library: Library) -> Iterator[Finding]:
+def check_same_work(library: Library, facts: Facts) -> Iterator[Finding]:
     """Records that share an arXiv id, a DOI or a normalised title."""
+    records = [(r, facts.of(r)) for r in library.records]
     yield from _shared(library, "duplicate-arxiv", "error", "arXiv id",
-                       ((r, arxiv_ids(r)) for r in library.records))
+                       ((r, made.arxiv_ids) for r, made in records))
     yield from _shared(library, "duplicate-doi", "error", "DOI",
-                       ((r, dois(r)) for r in library.records))
-    titles = ((r, {normalise_title(field_text(r, "title") or "")} - {""}) for r in library.records)
-    yield from _shared(library, "duplicate-title", "warning", "title", titles)
+                       ((r, made.dois) for r, made in records))
+    yield from _shared(library, "duplicate-title", "warning", "title",
+                       ((r, (made.title,) if made.title else ()) for r, made in records))
 
 
 def _shared(library: Library, code: str, severity: str, what: str,
-            values: Iterable[tuple[Record, set[str]]]) -> Iterator[Finding]:
+            values: Iterable[tuple[Record, tuple[str, ...]]]) -> Iterator[Finding]:
+    """Records that share a value (each record's values in order)."""
     owners: dict[str, list[Record]] = {}
     for record, found in values:
-        for value in sorted(found):
+        for value in found:
             owners.setdefault(value, []).append(record)
     for value, records in sorted(owners.items()):
         first = records[0]
@@ -94,11 +98,11 @@ def _shared(library: Library, code: str, severity: str, what: str,
                 "one work under two keys?", f"{first.key} {record.key} {value}")
 
 
-def check_similar_titles(library: Library) -> Iterator[Finding]:
+def check_similar_titles(library: Library, facts: Facts) -> Iterator[Finding]:
     """Records whose titles differ a little (a word, a spelling), found by blocking."""
-    titles = {r.key: normalise_title(field_text(r, "title") or "") for r in library.records}
+    titles = {r.key: facts.of(r).title for r in library.records}
     by_key = {r.key: r for r in library.records}
-    for first, second in sorted(similar_pairs(titles)):
+    for first, second in sorted(facts.similar):
         record = by_key[second]
         yield finding(
             library, "warning", "similar-title", record.path, record.line, second,

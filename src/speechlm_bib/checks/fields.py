@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-import datetime
 import difflib
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..bibtex.latex import field_text, unencodable
 from ..ids import identifier_problems
-from ..model import HAND, Finding, HandRecord, Library
+from ..model import HAND, Finding, HandRecord, Library, Record
 from .common import finding, written
+
+if TYPE_CHECKING:
+    from .facts import Facts
+
+Problem = tuple[str, str, str, str]
+"""A problem of a record's own: its severity, code, message and what it is about."""
 
 # Each requirement is a tuple of fields any one of which satisfies it. BibTeX's standard
 # styles (btxdoc) and biblatex's data model are merged: biblatex's aliases (journaltitle,
@@ -64,32 +70,48 @@ _CHECKED_TEXT = ("author", "editor", "title", "booktitle", "journal", "publisher
                  "howpublished", "institution", "organization", "school", "address", "series")
 
 
-def check_required_fields(library: Library) -> Iterator[Finding]:
-    """Records of an unknown type or without a field their type needs."""
-    for record in library.records:
-        needs = REQUIRED.get(record.type)
-        if needs is None:
-            yield finding(library, "warning", "unknown-type", record.path, record.line,
-                          record.key, f"@{record.type} is not a BibTeX or biblatex "
-                          "type; styles will format it as @misc", record.type)
-            continue
-        present = {name for name, value in record.fields if value.strip()}
-        for choice in needs:
-            if not present.intersection(choice):
-                names = " or ".join(choice)
-                yield finding(
-                    library, "error", "missing-field", record.path, record.line, record.key,
-                    f"@{record.type} needs {names}", f"{record.type} {names}")
+def record_problems(record: Record, this_year: int) -> Iterator[Problem]:
+    """What a record's own fields get wrong, each found where the record is written.
+
+    Its type and the fields the type needs, malformed identifiers of fetched fields, its
+    year, characters pdflatex cannot typeset: made from the record's content alone, so that
+    they are kept with what else the checks read of it (``facts``).
+    """
+    yield from _required_fields(record)
+    yield from _identifiers(record)
+    yield from _year(record, this_year)
+    yield from _typesetting(record)
 
 
-def check_identifiers(library: Library) -> Iterator[Finding]:
-    """Malformed arXiv ids, DOIs and URLs of fetched records (hand ones are load problems)."""
+def check_records(library: Library, facts: Facts) -> Iterator[Finding]:
+    """The problems of every record's own fields (``record_problems``), as findings."""
     for record in library.records:
-        written_fields = {name: written(record, name) or "" for name, _ in record.fields}
-        for code, name, message in identifier_problems(written_fields):
-            if record.origin(name) != HAND:
-                yield finding(library, "error", code, record.path, record.line, record.key,
-                              message, written_fields[name])
+        for severity, code, message, about in facts.of(record).problems:
+            yield finding(library, severity, code, record.path, record.line, record.key,
+                          message, about)
+
+
+def _required_fields(record: Record) -> Iterator[Problem]:
+    """An unknown type, or a field the type needs missing."""
+    needs = REQUIRED.get(record.type)
+    if needs is None:
+        yield ("warning", "unknown-type", f"@{record.type} is not a BibTeX or biblatex "
+               "type; styles will format it as @misc", record.type)
+        return
+    present = {name for name, value in record.fields if value.strip()}
+    for choice in needs:
+        if not present.intersection(choice):
+            names = " or ".join(choice)
+            yield ("error", "missing-field", f"@{record.type} needs {names}",
+                   f"{record.type} {names}")
+
+
+def _identifiers(record: Record) -> Iterator[Problem]:
+    """Malformed arXiv ids, DOIs and URLs of fetched fields (hand ones are load problems)."""
+    written_fields = {name: written(record, name) or "" for name, _ in record.fields}
+    for code, name, message in identifier_problems(written_fields):
+        if record.origin(name) != HAND:
+            yield "error", code, message, written_fields[name]
 
 
 def check_field_names(library: Library) -> Iterator[Finding]:
@@ -108,26 +130,22 @@ def _unknown_fields(library: Library, hand: HandRecord) -> Iterator[Finding]:
                       name)
 
 
-def check_years(library: Library, this_year: int | None = None) -> Iterator[Finding]:
-    """Years that are not four digits, or before 1800 or after next year."""
-    last = (this_year or datetime.date.today().year) + 1
-    for record in library.records:
-        year = field_text(record, "year")
-        if year is None:
-            continue
-        if not _YEAR_RE.fullmatch(year.strip()) or not FIRST_YEAR <= int(year) <= last:
-            yield finding(
-                library, "error", "bad-year", record.path, record.line, record.key,
-                f"year '{year}' is not a year from {FIRST_YEAR} to {last}", year)
+def _year(record: Record, this_year: int) -> Iterator[Problem]:
+    """A year that is not four digits, or before 1800 or after next year."""
+    last = this_year + 1
+    year = field_text(record, "year")
+    if year is None:
+        return
+    if not _YEAR_RE.fullmatch(year.strip()) or not FIRST_YEAR <= int(year) <= last:
+        yield ("error", "bad-year", f"year '{year}' is not a year from {FIRST_YEAR} to {last}",
+               year)
 
 
-def check_typesetting(library: Library) -> Iterator[Finding]:
-    """Characters in a record that pdflatex cannot typeset (it stops with an error)."""
-    for record in library.records:
-        for name in _CHECKED_TEXT:
-            value = written(record, name)
-            bad = unencodable(value) if value else ""
-            if bad:
-                yield finding(
-                    library, "error", "unencodable", record.path, record.line, record.key,
-                    f"{name} holds characters pdflatex cannot typeset: {bad}", f"{name} {bad}")
+def _typesetting(record: Record) -> Iterator[Problem]:
+    """Characters that pdflatex cannot typeset (it stops with an error)."""
+    for name in _CHECKED_TEXT:
+        value = written(record, name)
+        bad = unencodable(value) if value else ""
+        if bad:
+            yield ("error", "unencodable",
+                   f"{name} holds characters pdflatex cannot typeset: {bad}", f"{name} {bad}")

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from ..bibtex.latex import field_text
 from ..model import Finding, Library, Record, Row
 from .common import finding
 from .duplicates import normalise_title
-from .rows import same_link
+
+if TYPE_CHECKING:
+    from .facts import Facts
 
 RARE = 50
 """A title word found in more titles than this says nothing about which work a name means."""
@@ -23,19 +26,19 @@ _STOP = frozenset({"a", "an", "and", "for", "from", "in", "of", "on", "the", "to
                    "via", "towards", "toward", "using", "model", "models"})
 
 
-def check_borrowed_links(library: Library) -> Iterator[Finding]:
+def check_borrowed_links(library: Library, facts: Facts) -> Iterator[Finding]:
     """Rows that link to another record's own link (an error: the row means that work)."""
     owners: dict[str, set[str]] = defaultdict(set)
     for record in library.records:
-        url = record.get("url")
-        if url:
-            owners[same_link(url)].add(record.key)
+        link = facts.of(record).link
+        if link is not None:
+            owners[link].add(record.key)
     for row in library.rows:
         if row.entry.url is None or row.record is None:
             continue
-        others = sorted(owners.get(same_link(row.entry.url), set()) - {row.record.key})
-        mine = row.record.get("url")
-        if others and not (mine and same_link(mine) == same_link(row.entry.url)):
+        linked = facts.link(row.entry.url).same
+        others = sorted(owners.get(linked, set()) - {row.record.key})
+        if others and facts.of(row.record).link != linked:
             yield finding(
                 library, "error", "link-mismatch", row.entry.path, row.entry.line_of("url"),
                 row.key, f"the row links to the link of '{others[0]}' but cites "
@@ -43,9 +46,9 @@ def check_borrowed_links(library: Library) -> Iterator[Finding]:
                 f"{row.entry.url} {others[0]}")
 
 
-def check_borrowed_names(library: Library) -> Iterator[Finding]:
+def check_borrowed_names(library: Library, facts: Facts) -> Iterator[Finding]:
     """Rows whose name fits another record's title better than their own record's."""
-    titles = {r.key: _words(field_text(r, "title") or "") for r in library.records}
+    titles = {r.key: _title_words(facts.of(r).title) for r in library.records}
     index = _rare_index(titles)
     for row in library.rows:
         if row.entry.name is None or row.record is None:
@@ -65,7 +68,12 @@ def _borrowed_name(library: Library, row: Row, record: Record, other: Record) ->
 
 
 def _words(text: str) -> set[str]:
-    return {w for w in normalise_title(text).split() if len(w) > 1 and w not in _STOP}
+    return _title_words(normalise_title(text))
+
+
+def _title_words(title: str) -> set[str]:
+    """The words of a normalised title that can tell one work from another."""
+    return {w for w in title.split() if len(w) > 1 and w not in _STOP}
 
 
 def _rare_index(titles: Mapping[str, set[str]]) -> dict[str, list[str]]:

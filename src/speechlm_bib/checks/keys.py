@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..bibtex.latex import field_text
 from ..keys import is_valid_key, make_key
 from ..link import scheme_key
 from ..model import Finding, Library, Record, Row
 from .common import finding, written
+
+if TYPE_CHECKING:
+    from .facts import Facts
 
 
 def check_links(library: Library) -> Iterator[Finding]:
@@ -93,10 +97,10 @@ def check_duplicate_keys(library: Library) -> Iterator[Finding]:
                 "one key", f"{first} {record.key}")
 
 
-def check_key_scheme(library: Library) -> Iterator[Finding]:
+def check_key_scheme(library: Library, facts: Facts) -> Iterator[Finding]:
     """Pinned keys that do not follow the Scholar-style scheme (a warning, not an error)."""
     for record in library.records:
-        expected = scheme_deviation(record)
+        expected = facts.of(record).scheme
         if expected is None:
             continue
         entry = record.entries[0] if record.entries else None

@@ -5,14 +5,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..bibtex.latex import field_text
-from ..ids import arxiv_id_of_url, clean_url, tracking_parameters
+from ..ids import arxiv_id_of_url, clean_url
 from ..keys import fold
 from ..model import Column, Entry, Finding, Library, Record, Row
 from .common import finding, written
-from .duplicates import arxiv_ids, dois, normalise_title
+from .duplicates import normalise_title
+
+if TYPE_CHECKING:
+    from .facts import Facts, LinkFacts
 
 _DOI_IN_URL = re.compile(r"/doi/(?:abs/|full/|pdf/|epdf/)?(10\.\d{4,9}/[^/?#]+)", re.I)
 _DOI_ORG = re.compile(r"https?://(?:dx\.)?doi\.org/(10\..+)", re.I)
@@ -22,33 +26,33 @@ _OWN_NAME = re.compile(r"([^:]{1,60}?):\s")
 _SPACING = re.compile(r"\s+")
 
 
-def check_rows(library: Library) -> Iterator[Finding]:
+def check_rows(library: Library, facts: Facts) -> Iterator[Finding]:
     """Rows whose link, name or shown title disagrees with the record they cite."""
     for record in library.records:
         for entry in record.entries:
-            yield from _link_agrees(library, entry, record)
+            yield from _link_agrees(library, entry, record, facts)
             yield from _title_agrees(library, entry, record)
             yield from _name_agrees(library, entry, record)
             yield from _name_spelling(library, entry, record)
 
 
-def _link_agrees(library: Library, entry: Entry, record: Record) -> Iterator[Finding]:
+def _link_agrees(library: Library, entry: Entry, record: Record,
+                 facts: Facts) -> Iterator[Finding]:
     if entry.url is None:
         return
-    linked = arxiv_id_of_url(entry.url)
-    ids = arxiv_ids(record)
-    if linked is not None and ids and linked.id not in ids:
+    link, made = facts.link(entry.url), facts.of(record)
+    linked, ids = link.arxiv, made.arxiv_ids
+    if linked is not None and ids and linked not in ids:
         yield finding(
             library, "error", "link-mismatch", entry.path, entry.line_of("url"), record.key,
-            f"the row links to arXiv {linked.id} but cites '{record.key}', arXiv "
-            f"{', '.join(sorted(ids))}", f"{entry.url} {' '.join(sorted(ids))}")
-    doi = doi_of_url(entry.url)
-    known = dois(record)
+            f"the row links to arXiv {linked} but cites '{record.key}', arXiv "
+            f"{', '.join(ids)}", f"{entry.url} {' '.join(ids)}")
+    doi, known = link.doi, made.dois
     if doi is not None and known and doi not in known:
         yield finding(
             library, "error", "link-mismatch", entry.path, entry.line_of("url"), record.key,
             f"the row links to DOI {doi} but cites '{record.key}', DOI "
-            f"{', '.join(sorted(known))}", f"{entry.url} {' '.join(sorted(known))}")
+            f"{', '.join(known)}", f"{entry.url} {' '.join(known)}")
 
 
 def doi_of_url(url: str) -> str | None:
@@ -164,41 +168,40 @@ def _shows(row: Row, column: Column) -> bool:
     return entry.column(column.source) is not None
 
 
-def check_links(library: Library) -> Iterator[Finding]:
+def check_links(library: Library, facts: Facts) -> Iterator[Finding]:
     """Links with a pinned arXiv version, tracking parameters or plain http, in rows and records."""
     for entry in (row.entry for row in library.rows):
         if entry.url is not None:
-            yield from _link_findings(library, entry.url, entry.path, entry.line_of("url"),
-                                      entry.key)
+            yield from _link_findings(library, entry.url, facts.link(entry.url), entry.path,
+                                      entry.line_of("url"), entry.key)
     for record in library.records:
         url = written(record, "url") if record.hand is not None else None
         if url is not None:
-            yield from _link_findings(library, url, record.path, record.line, record.key)
+            yield from _link_findings(library, url, facts.link(url), record.path, record.line,
+                                      record.key)
 
 
-def _link_findings(library: Library, url: str, where: Path | None, line: int,
-                   key: str | None) -> Iterator[Finding]:
-    arxiv = arxiv_id_of_url(url)
-    if arxiv is not None and arxiv.version is not None:
+def _link_findings(library: Library, url: str, link: LinkFacts, where: Path | None,
+                   line: int, key: str | None) -> Iterator[Finding]:
+    if link.version is not None:
         yield finding(library, "warning", "pinned-version", where, line, key,
-                      f"the link pins arXiv version {arxiv.version}; link "
-                      f"https://arxiv.org/abs/{arxiv.id} for the latest", url)
-    tracking = tracking_parameters(url)
-    if tracking:
+                      f"the link pins arXiv version {link.version}; link "
+                      f"https://arxiv.org/abs/{link.arxiv} for the latest", url)
+    if link.tracking:
         yield finding(library, "warning", "tracking-parameter", where, line, key,
-                      f"the link carries tracking parameters ({', '.join(tracking)}); "
-                      f"use {clean_url(url)}", url)
-    if urlsplit(url).scheme == "http":
+                      f"the link carries tracking parameters ({', '.join(link.tracking)}); "
+                      f"use {link.clean}", url)
+    if link.http:
         yield finding(library, "warning", "insecure-url", where, line, key,
                       "the link uses http; use https if the site serves it", url)
 
 
-def check_shared_links(library: Library) -> Iterator[Finding]:
+def check_shared_links(library: Library, facts: Facts) -> Iterator[Finding]:
     """One link used by rows under different names (one paper listed twice, or a wrong link)."""
     rows: dict[str, list[Entry]] = {}
     for entry in (row.entry for row in library.rows):
         if entry.url is not None and entry.name is not None:
-            rows.setdefault(same_link(entry.url), []).append(entry)
+            rows.setdefault(facts.link(entry.url).same, []).append(entry)
     for link, entries in sorted(rows.items()):
         first = entries[0]
         for entry in entries[1:]:

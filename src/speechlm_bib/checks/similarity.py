@@ -21,7 +21,7 @@ then discards almost every candidate in C, and difflib decides on the rest.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 SIMILARITY = 0.9
 """The difflib ratio from which two normalised titles count as nearly the same."""
@@ -32,7 +32,7 @@ _CUTOFF = SIMILARITY * 100 - 0.5
 for rounding: rapidfuzz's ratio is at least difflib's)."""
 
 
-def similar_pairs(titles: dict[str, str]) -> set[tuple[str, str]]:
+def similar_pairs(titles: Mapping[str, str]) -> set[tuple[str, str]]:
     """Pairs of keys (in key order) whose titles are nearly but not exactly the same.
 
     >>> sorted(similar_pairs({"a": "generative spoken language modeling from raw audio",
@@ -41,11 +41,69 @@ def similar_pairs(titles: dict[str, str]) -> set[tuple[str, str]]:
     [('a', 'b')]
     """
     stems = {key: stem_sequence(title) for key, title in titles.items()}
-    return {
-        (first, second) for first, second in candidate_pairs(stems)
-        if _near(titles[first], titles[second])
-        and share_bucket(frozenset(stems[first]), frozenset(stems[second]))
-    }
+    return {pair for pair in candidate_pairs(stems) if _similar(pair, titles, stems)}
+
+
+FEW_CHANGED = 16
+"""Up to how many changed titles ``similar_pairs_since`` updates the pairs found before."""
+
+
+def similar_pairs_since(titles: Mapping[str, str], before: Mapping[str, str],
+                        pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """``similar_pairs`` of titles, from the ``pairs`` it found among the titles ``before``.
+
+    Two titles that did not change are as similar as they were: only the pairs that hold a
+    changed title are looked for again, when few changed (else all are).
+
+    >>> before = {"a": "textless speech", "b": "spoken language modeling from raw audio"}
+    >>> titles = {**before, "c": "spoken language modelling from raw audio"}
+    >>> similar_pairs_since(titles, before, similar_pairs(before))
+    {('b', 'c')}
+    """
+    changed = [key for key, title in titles.items() if before.get(key) != title]
+    gone = set(changed) | (before.keys() - titles.keys())
+    if len(gone) > FEW_CHANGED:
+        return similar_pairs(titles)
+    return {pair for pair in pairs if gone.isdisjoint(pair)} | pairs_with(changed, titles)
+
+
+def pairs_with(keys: Iterable[str], titles: Mapping[str, str]) -> set[tuple[str, str]]:
+    """The pairs ``similar_pairs`` finds that hold one of ``keys``, without blocking them all.
+
+    Each of the keys' titles is compared with every title: those whose stem sequences share
+    a signature with it are its candidates (titles more than one word longer or shorter, or
+    with more than one stem apart, cannot be). For a few keys this is quicker than filing
+    every title again.
+
+    >>> titles = {"a": "generative spoken language modeling from raw audio",
+    ...           "b": "generative spoken language modelling from raw audio",
+    ...           "c": "generative spoken language modelling", "d": "textless speech"}
+    >>> sorted(pairs_with(["b"], titles)) == sorted(similar_pairs(titles))
+    True
+    """
+    found = set()
+    for key in keys:
+        sequence = stem_sequence(titles[key])
+        signatures, stems = _signatures(sequence), set(sequence)
+        for other, title in titles.items():
+            words = title.split()
+            if other == key or abs(len(words) - len(sequence)) > 1:
+                continue
+            theirs = tuple(word[:STEM] for word in words)
+            if (len(stems & set(theirs)) >= max(len(stems), len(set(theirs))) - 1
+                    and not signatures.isdisjoint(_signatures(theirs))):
+                pair = (key, other) if key < other else (other, key)
+                if _similar(pair, titles, {key: sequence, other: theirs}):
+                    found.add(pair)
+    return found
+
+
+def _similar(pair: tuple[str, str], titles: Mapping[str, str],
+             stems: Mapping[str, tuple[str, ...]]) -> bool:
+    """Whether two candidates' titles are nearly the same, and their stem sets one apart."""
+    first, second = pair
+    return (_near(titles[first], titles[second])
+            and share_bucket(frozenset(stems[first]), frozenset(stems[second])))
 
 
 def stem_sequence(title: str) -> tuple[str, ...]:

@@ -76,6 +76,10 @@ class Record:
     fetched: tuple[tuple[str, str], ...] = ()
     """For a record with a hand record: the fetched fields the hand ones were laid over, as
     plain text, and ``type`` with the fetched entry type."""
+    digest: str = field(default="", compare=False)
+    """The digest of everything the record's content is made from (all but ``entries``,
+    ``path`` and ``line``), as linking through the cache computes it; empty for a record
+    made otherwise. Its BibTeX text and what the checks read of it are kept under it."""
     # ``fields``, ``origins`` and ``plain`` by name: checks look fields up many times.
     _values: dict[str, str] = field(init=False, repr=False, compare=False)
     _origins: dict[str, str] = field(init=False, repr=False, compare=False)

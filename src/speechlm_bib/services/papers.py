@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..checks import STALE, conclude, repository_findings, stale_findings
+from ..checks.facts import Facts, library_facts
 from ..errors import InputError
 from ..memo import Memo, digest, from_plain
 from ..model import Finding, Library
@@ -38,6 +39,9 @@ FINDINGS = "findings"
 """The cache's section of the repository's findings."""
 KEPT_FINDINGS = 8
 """How many sets of findings the cache keeps (the most recently used)."""
+FACTS, LINKS, SIMILAR = "facts", "links", "similar"
+"""The cache's sections of what the checks read of each record and link, and of the similar
+titles last found (``checks.facts``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +126,8 @@ def repository_report(library: Library, sources: str, cache: Cache) -> list[Find
     if found is None:
         # Files generated from a partly read repository would all look stale.
         stale = [] if library.problems else stale_files(generated_files(library, cache))
-        found = [*repository_findings(library), *stale_findings(library, stale)]
+        found = [*repository_findings(library, kept_facts(library, cache)),
+                 *stale_findings(library, stale)]
         if key is not None:
             memo.put(key, found)
     return found
@@ -135,8 +140,14 @@ def checks_report(library: Library, sources: str, cache: Cache) -> list[Finding]
     """
     found = _kept_findings(library, sources, cache)[2]
     if found is None:
-        return repository_findings(library)
+        return repository_findings(library, kept_facts(library, cache))
     return [f for f in found if f.code != STALE]
+
+
+def kept_facts(library: Library, cache: Cache) -> Facts:
+    """The facts of the library's records and links the checks read, through the cache."""
+    return library_facts(library, cache.section(FACTS), cache.section(LINKS),
+                         cache.section(SIMILAR, complete=False, limit=1))
 
 
 def _kept_findings(library: Library, sources: str,
