@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from speechlm_bib import memo
 from speechlm_bib.errors import InputError
 from speechlm_bib.memo import log_state, recorded_reads, unchanged
 from speechlm_bib.services import papers
@@ -292,3 +293,21 @@ def test_a_generated_file_that_cannot_be_read_is_one_error_line(
     result = run("check", *(survey_repo / p for p in papers), root=survey_repo)
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == f"speechlm-bib: error: {readme}: is a directory, expected a file\n"
+
+
+def test_after_an_edit_the_edited_file_is_looked_at_first(
+        run: Cli, survey_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run("build", "--check", root=survey_repo).exit_code == 0
+    entry = sorted((survey_repo / "entries").rglob("*.yaml"))[0]
+    entry.write_text(entry.read_text(encoding="utf-8") + "venue: Edited\n", encoding="utf-8")
+    looked_at: list[str] = []
+    path_state = memo.path_state
+
+    def looked(path: str | Path) -> tuple[str | None, str]:
+        looked_at.append(str(path))
+        return path_state(path)
+
+    monkeypatch.setattr(memo, "path_state", looked)
+    answer = remembered(survey_repo, ("build", "--check"), lambda: Answer("made\n", "", 0))
+    assert answer.stdout == "made\n"
+    assert looked_at == [str(entry)]  # the answer kept was given up at once
