@@ -6,11 +6,13 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from speechlm_bib.checks import facts
+from speechlm_bib.checks import facts, rows
 from speechlm_bib.model import Entry, Record, Section
 from speechlm_bib.services.common import LINKED
 from speechlm_bib.store import cache as cache_module
@@ -300,11 +302,21 @@ def test_a_check_after_an_edit_makes_the_facts_of_what_changed_only(
         made.append(url)
         return link_facts(url)
 
+    def row_made(entry: Entry, *args: Any) -> Iterator[Any]:
+        made.append(entry.path.name)
+        return row_problems(entry, *args)
+
+    row_problems = rows.row_problems
     monkeypatch.setattr(facts, "_made", record_made)
     monkeypatch.setattr(facts, "_link_made", link_made)
+    monkeypatch.setattr(facts, "row_problems", row_made)
     warm = run("check", "--format", "json", root=survey_repo)
-    # The name is among what the record's title protects: the record is made again.
-    assert made == ["defossez2024moshi", "http://arxiv.org/abs/2410.00037v1?utm_source=x"]
+    # The name is among what the record's title protects: the record is made again, and the
+    # rows that cite it.
+    assert made[:2] == ["defossez2024moshi", "http://arxiv.org/abs/2410.00037v1?utm_source=x"]
+    assert sorted(made[2:]) == sorted(
+        e.name for e in (survey_repo / "entries").rglob("*.yaml")
+        if "key: defossez2024moshi" in e.read_text(encoding="utf-8"))
     codes = {f["code"] for f in json.loads(warm.output)["findings"]}
     assert {"pinned-version", "tracking-parameter", "insecure-url"} <= codes
     monkeypatch.setenv("SPEECHLM_BIB_CACHE", "off")

@@ -1,30 +1,33 @@
-"""What the checks read of each record and each link, made once and kept in the cache.
+"""What the checks read of each record, link and row, made once and kept in the cache.
 
 A record's own problems, the key its scheme gives it, the arXiv ids, DOIs, title and link it
-names; a link's arXiv id and version, DOI, tracking parameters and scheme: every check that
-reads them takes them from here. They depend on the record's content alone
-(``Record.digest``) or on the link's text, never on where either is written, so that after
-an edit the cache gives every record and link but the edited ones what it gave before; the
-checks then only compare records with each other and locate what they find.
+names; a link's arXiv id and version, DOI, tracking parameters and scheme; what a row gets
+wrong about the record it cites, and the words of its name: every check that reads them
+takes them from here. They depend on the record's content alone (``Record.digest``), on the
+link's text, on the row's cells and its record, never on where any is written, so that
+after an edit the cache gives everything but the edited ones what it gave before; the
+checks then only compare records with each other and locate what they find. The titles
+that are nearly the same are kept too, with the titles they were found among.
 """
-
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from ..bibtex.latex import field_text
 from ..ids import arxiv_id_of_url, clean_url, tracking_parameters
 from ..memo import Memo, from_plain, recall, through
-from ..model import Library, Record
+from ..model import Entry, Library, Record
 from .common import written
 from .duplicates import arxiv_ids, dois, normalise_title
 from .fields import Problem, record_problems
+from .identity import name_words
 from .keys import scheme_deviation
-from .rows import doi_of_url, same_link
+from .rows import RowProblem, doi_of_url, row_problems, same_link
 from .similarity import similar_pairs, similar_pairs_since
 
 
@@ -67,11 +70,23 @@ class LinkFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class RowFacts:
+    """What the checks read of one row that cites a record, from its cells and the record."""
+
+    problems: tuple[RowProblem, ...]
+    """What its link, name or shown title gets wrong (``rows.row_problems``)."""
+    name_words: tuple[str, ...]
+    """The words of its name that can tell one work from another (``identity``)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Facts:
-    """The facts of a library's records, by key, and of its links, by link."""
+    """The facts of a library's records, by key, of its links, by link, and of its rows."""
 
     records: Mapping[str, RecordFacts]
     links: Mapping[str, LinkFacts]
+    rows: Mapping[Path, RowFacts]
+    """The facts of the rows that cite a record, by entry file."""
     similar: frozenset[tuple[str, str]]
     """The pairs of keys whose titles are nearly the same (``similarity.similar_pairs``)."""
 
@@ -83,21 +98,38 @@ class Facts:
         """The facts of one of the library's links (a row's or a hand record's)."""
         return self.links[url]
 
+    def row(self, entry: Entry) -> RowFacts:
+        """The facts of one of the library's rows that cite a record."""
+        return self.rows[entry.path]
 
-def library_facts(library: Library, records: Memo | None = None, links: Memo | None = None,
-                  similar: Memo | None = None, this_year: int | None = None) -> Facts:
-    """The facts of every record and link, and the similar titles: kept in the memos if given.
 
-    A record linked without a digest (no cache) has its facts made every time; a link's are
-    kept under the link itself; the similar titles with the titles they were found among.
+@dataclass(frozen=True, slots=True)
+class Memos:
+    """Where the facts are kept: the cache's sections for records, links, rows and titles."""
+
+    records: Memo
+    links: Memo
+    rows: Memo
+    similar: Memo
+
+
+def library_facts(library: Library, memos: Memos | None = None,
+                  this_year: int | None = None) -> Facts:
+    """The facts of every record, link and row, and the similar titles: kept when memos given.
+
+    A record's facts are kept under its digest (made every time without one: no cache), a
+    link's under the link, a row's under its cells and its record's digest, the similar
+    titles with the titles they were found among.
     """
     year = this_year or datetime.date.today().year
-    made = {r.key: _record_facts(r, year, records) for r in library.records}
+    kept = (None, None, None) if memos is None else (memos.records, memos.links, memos.rows)
+    made = {r.key: _record_facts(r, year, kept[0]) for r in library.records}
+    links = {url: _link_facts(url, kept[1]) for url in _links(library)}
+    rows = {row.entry.path: _row_facts(row.entry, row.record, made, links, kept[2])
+            for row in library.rows if row.record is not None}
     titles = {key: facts.title for key, facts in made.items()}
-    return Facts(
-        records=made, links={url: _link_facts(url, links) for url in _links(library)},
-        similar=frozenset(similar_pairs(titles) if similar is None else _similar(titles, similar)),
-    )
+    similar = similar_pairs(titles) if memos is None else _similar(titles, memos.similar)
+    return Facts(made, links, rows, frozenset(similar))
 
 
 def _links(library: Library) -> Iterator[str]:
@@ -123,6 +155,19 @@ def _link_facts(url: str, memo: Memo | None) -> LinkFacts:
         return _link_made(url)
     return through(memo, url, lambda plain: from_plain(LinkFacts, plain),
                    lambda: _link_made(url))
+
+
+def _row_facts(entry: Entry, record: Record, made: Mapping[str, RecordFacts],
+               links: Mapping[str, LinkFacts], memo: Memo | None) -> RowFacts:
+    def make() -> RowFacts:
+        link = links[entry.url] if entry.url is not None else None
+        return RowFacts(tuple(row_problems(entry, record, made[record.key], link)),
+                        tuple(sorted(name_words(entry.name or ""))))
+
+    if memo is None or not record.digest:
+        return make()
+    key = repr((record.digest, entry.url, entry.title, entry.name))
+    return through(memo, key, lambda plain: from_plain(RowFacts, plain), make)
 
 
 def _similar(titles: dict[str, str], memo: Memo) -> set[tuple[str, str]]:

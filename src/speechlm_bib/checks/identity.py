@@ -53,7 +53,8 @@ def check_borrowed_names(library: Library, facts: Facts) -> Iterator[Finding]:
     for row in library.rows:
         if row.entry.name is None or row.record is None:
             continue
-        other = _better_fit(_words(row.entry.name), row.record.key, titles, index)
+        words = set(facts.row(row.entry).name_words)
+        other = _better_fit(words, row.record.key, titles, index)
         if other is not None:
             yield _borrowed_name(library, row, row.record, library.by_key[other])
 
@@ -67,8 +68,9 @@ def _borrowed_name(library: Library, row: Row, record: Record, other: Record) ->
         f"{row.entry.name} | {other.key}")
 
 
-def _words(text: str) -> set[str]:
-    return _title_words(normalise_title(text))
+def name_words(name: str) -> set[str]:
+    """The words of a row's name that can tell one work from another."""
+    return _title_words(normalise_title(name))
 
 
 def _title_words(title: str) -> set[str]:

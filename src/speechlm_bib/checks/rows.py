@@ -16,7 +16,10 @@ from .common import finding, written
 from .duplicates import normalise_title
 
 if TYPE_CHECKING:
-    from .facts import Facts, LinkFacts
+    from .facts import Facts, LinkFacts, RecordFacts
+
+RowProblem = tuple[str, str, str, str, str]
+"""A problem of a row's: its severity, code, the field it is found at, message and about."""
 
 _DOI_IN_URL = re.compile(r"/doi/(?:abs/|full/|pdf/|epdf/)?(10\.\d{4,9}/[^/?#]+)", re.I)
 _DOI_ORG = re.compile(r"https?://(?:dx\.)?doi\.org/(10\..+)", re.I)
@@ -30,29 +33,37 @@ def check_rows(library: Library, facts: Facts) -> Iterator[Finding]:
     """Rows whose link, name or shown title disagrees with the record they cite."""
     for record in library.records:
         for entry in record.entries:
-            yield from _link_agrees(library, entry, record, facts)
-            yield from _title_agrees(library, entry, record)
-            yield from _name_agrees(library, entry, record)
-            yield from _name_spelling(library, entry, record)
+            for severity, code, name, message, about in facts.row(entry).problems:
+                yield finding(library, severity, code, entry.path, entry.line_of(name),
+                              record.key, message, about)
 
 
-def _link_agrees(library: Library, entry: Entry, record: Record,
-                 facts: Facts) -> Iterator[Finding]:
-    if entry.url is None:
-        return
-    link, made = facts.link(entry.url), facts.of(record)
+def row_problems(entry: Entry, record: Record, made: RecordFacts,
+                 link: LinkFacts | None) -> Iterator[RowProblem]:
+    """What a row's link, name or shown title gets wrong about the record it cites.
+
+    Made from the row's cells, the record and their facts alone, so that they are kept with
+    the row's facts (``facts``).
+    """
+    if entry.url is not None and link is not None:
+        yield from _link_agrees(entry.url, record, made, link)
+    yield from _title_agrees(entry, record)
+    yield from _name_agrees(entry, record)
+    yield from _name_spelling(entry, record)
+
+
+def _link_agrees(url: str, record: Record, made: RecordFacts,
+                 link: LinkFacts) -> Iterator[RowProblem]:
     linked, ids = link.arxiv, made.arxiv_ids
     if linked is not None and ids and linked not in ids:
-        yield finding(
-            library, "error", "link-mismatch", entry.path, entry.line_of("url"), record.key,
-            f"the row links to arXiv {linked} but cites '{record.key}', arXiv "
-            f"{', '.join(ids)}", f"{entry.url} {' '.join(ids)}")
+        yield ("error", "link-mismatch", "url",
+               f"the row links to arXiv {linked} but cites '{record.key}', arXiv "
+               f"{', '.join(ids)}", f"{url} {' '.join(ids)}")
     doi, known = link.doi, made.dois
     if doi is not None and known and doi not in known:
-        yield finding(
-            library, "error", "link-mismatch", entry.path, entry.line_of("url"), record.key,
-            f"the row links to DOI {doi} but cites '{record.key}', DOI "
-            f"{', '.join(known)}", f"{entry.url} {' '.join(known)}")
+        yield ("error", "link-mismatch", "url",
+               f"the row links to DOI {doi} but cites '{record.key}', DOI "
+               f"{', '.join(known)}", f"{url} {' '.join(known)}")
 
 
 def doi_of_url(url: str) -> str | None:
@@ -70,37 +81,34 @@ def doi_of_url(url: str) -> str | None:
     return None
 
 
-def _title_agrees(library: Library, entry: Entry, record: Record) -> Iterator[Finding]:
+def _title_agrees(entry: Entry, record: Record) -> Iterator[RowProblem]:
     title = field_text(record, "title")
     if entry.title is None or title is None:
         return
     if normalise_title(entry.title) != normalise_title(title):
-        yield finding(
-            library, "warning", "title-mismatch", entry.path, entry.line_of("title"), record.key,
-            f"the row shows the title {entry.title!r}, but '{record.key}' is titled {title!r}",
-            f"{entry.title} | {title}")
+        yield ("warning", "title-mismatch", "title",
+               f"the row shows the title {entry.title!r}, but '{record.key}' is titled "
+               f"{title!r}", f"{entry.title} | {title}")
 
 
-def _name_agrees(library: Library, entry: Entry, record: Record) -> Iterator[Finding]:
+def _name_agrees(entry: Entry, record: Record) -> Iterator[RowProblem]:
     title = field_text(record, "title")
     if entry.name is None or title is None or names_match(entry.name, title):
         return
-    yield finding(
-        library, "warning", "name-mismatch", entry.path, entry.line_of("name"), record.key,
-        f"the row is named {entry.name!r}, but it cites '{record.key}', {title!r}: the wrong "
-        "paper, or a part of this one (then acknowledge it)", f"{entry.name} | {title}")
+    yield ("warning", "name-mismatch", "name",
+           f"the row is named {entry.name!r}, but it cites '{record.key}', {title!r}: the "
+           "wrong paper, or a part of this one (then acknowledge it)", f"{entry.name} | {title}")
 
 
-def _name_spelling(library: Library, entry: Entry, record: Record) -> Iterator[Finding]:
+def _name_spelling(entry: Entry, record: Record) -> Iterator[RowProblem]:
     title = field_text(record, "title")
     own = own_name(title) if title else None
     if entry.name is None or own is None or entry.name == own:
         return
     if _squeezed(entry.name) == _squeezed(own):
-        yield finding(
-            library, "warning", "name-spelling", entry.path, entry.line_of("name"), record.key,
-            f"the row is named {entry.name!r}, but its work calls itself {own!r}: write the "
-            "name as the work does, or acknowledge the spelling", f"{entry.name} | {own}")
+        yield ("warning", "name-spelling", "name",
+               f"the row is named {entry.name!r}, but its work calls itself {own!r}: write the "
+               "name as the work does, or acknowledge the spelling", f"{entry.name} | {own}")
 
 
 def own_name(title: str) -> str | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..checks import STALE, conclude, repository_findings, stale_findings
-from ..checks.facts import Facts, library_facts
+from ..checks.facts import Facts, Memos, library_facts
 from ..errors import InputError
 from ..memo import Memo, digest, from_plain
 from ..model import Finding, Library
@@ -39,9 +39,9 @@ FINDINGS = "findings"
 """The cache's section of the repository's findings."""
 KEPT_FINDINGS = 8
 """How many sets of findings the cache keeps (the most recently used)."""
-FACTS, LINKS, SIMILAR = "facts", "links", "similar"
-"""The cache's sections of what the checks read of each record and link, and of the similar
-titles last found (``checks.facts``)."""
+FACTS, LINKS, ROWS, SIMILAR = "facts", "links", "rows", "similar"
+"""The cache's sections of what the checks read of each record, link and row, and of the
+similar titles last found (``checks.facts``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,8 +146,9 @@ def checks_report(library: Library, sources: str, cache: Cache) -> list[Finding]
 
 def kept_facts(library: Library, cache: Cache) -> Facts:
     """The facts of the library's records and links the checks read, through the cache."""
-    return library_facts(library, cache.section(FACTS), cache.section(LINKS),
-                         cache.section(SIMILAR, complete=False, limit=1))
+    return library_facts(library, Memos(
+        records=cache.section(FACTS), links=cache.section(LINKS), rows=cache.section(ROWS),
+        similar=cache.section(SIMILAR, complete=False, limit=1)))
 
 
 def _kept_findings(library: Library, sources: str,
