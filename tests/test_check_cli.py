@@ -168,3 +168,18 @@ def test_pre_commit_hooks_run_on_every_file_the_commands_read() -> None:
         assert [path for path in read if not pattern.search(path)] == []
         assert not pattern.search("src/speechlm_bib/cli/app.py")
 
+
+
+def test_a_hand_record_with_an_href_reads_as_its_text_and_link(survey_repo: Path,
+                                                                 run: Cli) -> None:
+    records = survey_repo / "entries" / "records.bib"
+    records.write_text(records.read_text(encoding="utf-8").replace(
+        "howpublished = {Anthropic Help Center}",
+        "howpublished = {\\href{https://support.anthropic.com}{Anthropic Help Center}}"),
+        encoding="utf-8")
+    assert run("build", root=survey_repo).exit_code == 0
+    assert run("check", "--strict", root=survey_repo).exit_code == 0
+    exported = run("export", "--format", "csl-json", root=survey_repo)
+    works = {work["id"]: work for work in json.loads(exported.stdout)}
+    assert ("Anthropic Help Center <https://support.anthropic.com>"
+            in json.dumps(works["anthropic2025using"], ensure_ascii=False))

@@ -8,8 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from pylatexenc.latexwalker import get_default_latex_context_db as get_walker_context_db
+from pylatexenc.macrospec import MacroSpec
 
-from speechlm_bib.bibtex.latex import escape, protect_title, to_text
+from speechlm_bib.bibtex.latex import escape, href_text, protect_title, to_text
 from speechlm_bib.bibtex.names import bibtex_name
 from speechlm_bib.bibtex.plaintext import SYMBOLS, fast_text
 
@@ -19,15 +21,24 @@ def _reference() -> Any:
     context = get_default_latex_context_db()
     context.add_context_category(
         "speechlm_bib", prepend=True,
-        macros=[MacroTextSpec("textasciicircum", "^"), MacroTextSpec("textperiodcentered", "·")])
+        macros=[MacroTextSpec("textasciicircum", "^"), MacroTextSpec("textperiodcentered", "·"),
+                MacroTextSpec("href", simplify_repl=href_text)])
     return LatexNodes2Text(latex_context=context, math_mode="verbatim", strict_latex_spaces=True)
 
 
-REFERENCE = _reference()
+def _parser() -> Any:
+    """pylatexenc's parser's macros, and \\href's two arguments."""
+    context = get_walker_context_db()
+    context.add_context_category("speechlm_bib", macros=[MacroSpec("href", "{{")],
+                                 prepend=True)
+    return context
+
+
+REFERENCE, PARSER = _reference(), _parser()
 
 
 def pylatexenc_text(value: str) -> str:
-    return str(REFERENCE.latex_to_text(value))
+    return str(REFERENCE.latex_to_text(value, latex_context=PARSER))
 
 
 def agrees(value: str) -> bool:
@@ -48,6 +59,7 @@ HAND_PIECES = st.sampled_from([
     "{\\textemdash}", "\\emph{x}", "\\textbf{Bold}", "\\url{x}", "\\cite{k}", "\\unknown",
     "\\newline", "\\alpha", "{\\em x}", "^", "_", "#", "[", "]", "x", "Word", "é", "\u0301",
     "\\ensuremath{\\alpha}", "\\textsc{abc}", "\\mbox{A}", "{{A}}", "}{", "\\",
+    "\\href{https://x.org}{X}", "\\href", "\\href{u}",
 ])
 HAND_WRITTEN = st.lists(HAND_PIECES | st.text(LETTERS, max_size=4), max_size=12).map("".join)
 

@@ -240,18 +240,35 @@ def _decoder() -> Any:
     # escape() writes ^ as \textasciicircum{} and · as \textperiodcentered; pylatexenc
     # would read them as the spacing accents U+02C6 and U+02D9.
     context = get_default_latex_context_db()
-    macros = [MacroTextSpec("textasciicircum", "^"), MacroTextSpec("textperiodcentered", "·")]
+    macros = [MacroTextSpec("textasciicircum", "^"), MacroTextSpec("textperiodcentered", "·"),
+              MacroTextSpec("href", simplify_repl=href_text)]
     context.add_context_category("speechlm_bib", macros=macros, prepend=True)
     return LatexNodes2Text(latex_context=context, math_mode="verbatim",
                            strict_latex_spaces=True)
 
 
+def href_text(node: Any, l2tobj: Any) -> str:
+    r"""``\href{url}{text}`` as pylatexenc writes it, "text <url>"; nothing when incomplete.
+
+    pylatexenc's own conversion fails on an ``\href`` without its two arguments.
+    """
+    args = node.nodeargd.argnlist if node.nodeargd is not None else []
+    if len(args) < 2 or args[0] is None or args[1] is None:
+        return ""
+    return f"{l2tobj.nodelist_to_text([args[1]])} <{l2tobj.nodelist_to_text([args[0]])}>"
+
+
 @functools.cache
 def _walker_context() -> Any:
     # The parser's default macros, built once: latex_to_text would build them per call.
+    # The parser does not know that \href takes two arguments (the conversion to text does).
     from pylatexenc.latexwalker import get_default_latex_context_db
+    from pylatexenc.macrospec import MacroSpec
 
-    return get_default_latex_context_db()
+    context = get_default_latex_context_db()
+    context.add_context_category("speechlm_bib", macros=[MacroSpec("href", "{{")],
+                                 prepend=True)
+    return context
 
 
 def field_text(record: Record, name: str) -> str | None:
