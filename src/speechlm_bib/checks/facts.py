@@ -9,6 +9,7 @@ after an edit the cache gives everything but the edited ones what it gave before
 checks then only compare records with each other and locate what they find. The titles
 that are nearly the same are kept too, with the titles they were found among.
 """
+
 from __future__ import annotations
 
 import datetime
