@@ -178,11 +178,15 @@ def test_values_of_the_wrong_shape_under_a_valid_checksum_are_dropped(
         run: Cli, survey_repo: Path) -> None:
     cold = outputs(run, survey_repo)
     cache = open_cache(survey_repo)
-    for name in ("entries", "arxiv", "records", "bibtex", "hand", "findings"):
+    for name in ("entries", "arxiv", "records", "bibtex", "hand", "findings", "answers",
+                 "facts", "links", "rows", "similar"):
         section = cache.section(name)
-        for digest in list(section.items):
-            section.items[digest] = ["wrong", "shape"] if name != "bibtex" else 42
-            section.put(digest, section.items[digest])
+        for digest, value in list(section.items.items()):
+            # The checks' facts: as many fields as they have, of the wrong kinds.
+            wrong = (("x",) * len(value) if name in {"facts", "links", "rows", "similar"}
+                     else 42 if name == "bibtex" else ["wrong", "shape"])
+            section.items[digest] = wrong
+            section.put(digest, wrong)
     cache.save()
     assert outputs(run, survey_repo) == cold
 

@@ -148,14 +148,13 @@ def _record_facts(record: Record, year: int, memo: Memo | None) -> RecordFacts:
     if memo is None or not record.digest:
         return _made(record, year)
     return through(memo, f"{record.digest} {year}",
-                   lambda plain: from_plain(RecordFacts, plain), lambda: _made(record, year))
+                   _kept_record, lambda: _made(record, year))
 
 
 def _link_facts(url: str, memo: Memo | None) -> LinkFacts:
     if memo is None:
         return _link_made(url)
-    return through(memo, url, lambda plain: from_plain(LinkFacts, plain),
-                   lambda: _link_made(url))
+    return through(memo, url, _kept_link, lambda: _link_made(url))
 
 
 def _row_facts(entry: Entry, record: Record, made: Mapping[str, RecordFacts],
@@ -168,7 +167,7 @@ def _row_facts(entry: Entry, record: Record, made: Mapping[str, RecordFacts],
     if memo is None or not record.digest:
         return make()
     key = repr((record.digest, entry.url, entry.title, entry.name))
-    return through(memo, key, lambda plain: from_plain(RowFacts, plain), make)
+    return through(memo, key, _kept_row, make)
 
 
 def _similar(titles: dict[str, str], memo: Memo) -> set[tuple[str, str]]:
@@ -187,7 +186,43 @@ LAST = "last"
 
 def _titles_and_pairs(plain: Any) -> tuple[dict[str, str], set[tuple[str, str]]]:
     titles, pairs = plain
+    if not all(_texts(item, 2) for item in (*titles, *pairs)):
+        raise ValueError("not titles and pairs")
     return dict(titles), {(first, second) for first, second in pairs}
+
+
+# Kept facts read back: a value of another shape raises ValueError (``recall`` drops it).
+
+def _kept_record(plain: Any) -> RecordFacts:
+    made = from_plain(RecordFacts, plain)
+    if not (all(_texts(problem, 4) for problem in made.problems) and _texts(made.arxiv_ids)
+            and _texts(made.dois) and _texts((made.title,))
+            and _texts(tuple(v for v in (made.scheme, made.link) if v is not None))):
+        raise ValueError("not a record's facts")
+    return made
+
+
+def _kept_link(plain: Any) -> LinkFacts:
+    made = from_plain(LinkFacts, plain)
+    texts = (made.clean, made.same, *(v for v in (made.arxiv, made.doi) if v is not None))
+    if not (_texts(texts) and _texts(made.tracking) and type(made.http) is bool
+            and (made.version is None or type(made.version) is int)):
+        raise ValueError("not a link's facts")
+    return made
+
+
+def _kept_row(plain: Any) -> RowFacts:
+    made = from_plain(RowFacts, plain)
+    if not (all(_texts(problem, 5) for problem in made.problems)
+            and _texts(made.name_words)):
+        raise ValueError("not a row's facts")
+    return made
+
+
+def _texts(value: Any, size: int | None = None) -> bool:
+    """Whether a value is a tuple of strings (of ``size`` of them, when given)."""
+    return (type(value) is tuple and (size is None or len(value) == size)
+            and all(type(item) is str for item in value))
 
 
 def _made(record: Record, year: int) -> RecordFacts:
