@@ -124,8 +124,8 @@ def conclude(library: Library, found: list[Finding], paper: Paper | None = None)
 def repository_findings(library: Library, facts: Facts | None = None) -> list[Finding]:
     """The findings of every repository check, before acknowledgements apply.
 
-    ``facts`` are those of the library's records and links (``facts.library_facts``, through
-    the cache), made here when not given.
+    ``facts`` are those of the library's records, links and rows (``facts.library_facts``,
+    through the cache), made here when not given.
     """
     found = [f for check in repository_checks() for f in check(library)]
     facts = facts if facts is not None else library_facts(library)
