@@ -228,12 +228,15 @@ def recall(memo: Memo, key: str, decode: Callable[[Any], T]) -> T | None:
         return None
 
 
-def through(memo: Memo, key: str, decode: Callable[[Any], T], make: Callable[[], T],
+def through(memo: Memo | None, key: str, decode: Callable[[Any], T], make: Callable[[], T],
             kept: Callable[[T], Any] | None = None) -> T:
     """The value kept under key (``recall``), or the one ``make`` gives, kept.
 
-    ``kept`` gives what to keep of it, when not the value itself.
+    ``kept`` gives what to keep of it, when not the value itself. Without a memo, the value
+    is made.
     """
+    if memo is None:
+        return make()
     found = recall(memo, key, decode)
     if found is not None:
         return found

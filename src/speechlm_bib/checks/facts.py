@@ -145,15 +145,11 @@ def _links(library: Library) -> Iterator[str]:
 
 
 def _record_facts(record: Record, year: int, memo: Memo | None) -> RecordFacts:
-    if memo is None or not record.digest:
-        return _made(record, year)
-    return through(memo, f"{record.digest} {year}",
-                   _kept_record, lambda: _made(record, year))
+    kept = memo if record.digest else None
+    return through(kept, f"{record.digest} {year}", _kept_record, lambda: _made(record, year))
 
 
 def _link_facts(url: str, memo: Memo | None) -> LinkFacts:
-    if memo is None:
-        return _link_made(url)
     return through(memo, url, _kept_link, lambda: _link_made(url))
 
 
@@ -164,10 +160,9 @@ def _row_facts(entry: Entry, record: Record, made: Mapping[str, RecordFacts],
         return RowFacts(tuple(row_problems(entry, record, made[record.key], link)),
                         tuple(sorted(name_words(entry.name or ""))))
 
-    if memo is None or not record.digest:
-        return make()
-    key = repr((record.digest, entry.url, entry.title, entry.name))
-    return through(memo, key, _kept_row, make)
+    kept = memo if record.digest else None
+    return through(kept, repr((record.digest, entry.url, entry.title, entry.name)),
+                   _kept_row, make)
 
 
 def _similar(titles: dict[str, str], memo: Memo) -> set[tuple[str, str]]:
@@ -196,17 +191,17 @@ def _titles_and_pairs(plain: Any) -> tuple[dict[str, str], set[tuple[str, str]]]
 def _kept_record(plain: Any) -> RecordFacts:
     made = from_plain(RecordFacts, plain)
     if not (all(_texts(problem, 4) for problem in made.problems) and _texts(made.arxiv_ids)
-            and _texts(made.dois) and _texts((made.title,))
-            and _texts(tuple(v for v in (made.scheme, made.link) if v is not None))):
+            and _texts(made.dois) and type(made.title) is str
+            and _text_or_none(made.scheme) and _text_or_none(made.link)):
         raise ValueError("not a record's facts")
     return made
 
 
 def _kept_link(plain: Any) -> LinkFacts:
     made = from_plain(LinkFacts, plain)
-    texts = (made.clean, made.same, *(v for v in (made.arxiv, made.doi) if v is not None))
-    if not (_texts(texts) and _texts(made.tracking) and type(made.http) is bool
-            and (made.version is None or type(made.version) is int)):
+    if not (_texts((made.clean, made.same)) and _texts(made.tracking)
+            and _text_or_none(made.arxiv) and _text_or_none(made.doi)
+            and type(made.http) is bool and (made.version is None or type(made.version) is int)):
         raise ValueError("not a link's facts")
     return made
 
@@ -217,6 +212,10 @@ def _kept_row(plain: Any) -> RowFacts:
             and _texts(made.name_words)):
         raise ValueError("not a row's facts")
     return made
+
+
+def _text_or_none(value: Any) -> bool:
+    return value is None or type(value) is str
 
 
 def _texts(value: Any, size: int | None = None) -> bool:

@@ -114,22 +114,6 @@ def _identifiers(record: Record) -> Iterator[Problem]:
             yield "error", code, message, written_fields[name]
 
 
-def check_field_names(library: Library) -> Iterator[Finding]:
-    """Fields of hand records that no BibTeX or biblatex style reads: most are misspelt."""
-    for record in library.records:
-        if record.hand is not None:
-            yield from _unknown_fields(library, record.hand)
-
-
-def _unknown_fields(library: Library, hand: HandRecord) -> Iterator[Finding]:
-    for name in (name for name, _ in hand.fields if name not in KNOWN_FIELDS):
-        close = difflib.get_close_matches(name, sorted(KNOWN_FIELDS), n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        yield finding(library, "warning", "unknown-field", library.records_path,
-                      hand.line_of(name), hand.key, f"no style reads the field '{name}'{hint}",
-                      name)
-
-
 def _year(record: Record, this_year: int) -> Iterator[Problem]:
     """A year that is not four digits, or before 1800 or after next year."""
     last = this_year + 1
@@ -149,3 +133,19 @@ def _typesetting(record: Record) -> Iterator[Problem]:
         if bad:
             yield ("error", "unencodable",
                    f"{name} holds characters pdflatex cannot typeset: {bad}", f"{name} {bad}")
+
+
+def check_field_names(library: Library) -> Iterator[Finding]:
+    """Fields of hand records that no BibTeX or biblatex style reads: most are misspelt."""
+    for record in library.records:
+        if record.hand is not None:
+            yield from _unknown_fields(library, record.hand)
+
+
+def _unknown_fields(library: Library, hand: HandRecord) -> Iterator[Finding]:
+    for name in (name for name, _ in hand.fields if name not in KNOWN_FIELDS):
+        close = difflib.get_close_matches(name, sorted(KNOWN_FIELDS), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        yield finding(library, "warning", "unknown-field", library.records_path,
+                      hand.line_of(name), hand.key, f"no style reads the field '{name}'{hint}",
+                      name)

@@ -145,7 +145,7 @@ def checks_report(library: Library, sources: str, cache: Cache) -> list[Finding]
 
 
 def kept_facts(library: Library, cache: Cache) -> Facts:
-    """The facts of the library's records and links the checks read, through the cache."""
+    """What the checks read of the library's records, links and rows, through the cache."""
     return library_facts(library, Memos(
         records=cache.section(FACTS), links=cache.section(LINKS), rows=cache.section(ROWS),
         similar=cache.section(SIMILAR, complete=False, limit=1)))

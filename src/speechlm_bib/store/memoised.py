@@ -58,7 +58,7 @@ def parse_hand_records(text: str, path: Path, memo: Memo) -> dict[str, HandRecor
     from ..bibtex.handrecords import parse_hand_records as parse  # bibtexparser, on a miss
 
     return through(memo, digest("hand", str(path), text), _decode_hand_records,
-                    lambda: parse(text, path), lambda records: list(records.values()))
+                   lambda: parse(text, path), lambda records: list(records.values()))
 
 
 def parse_bib_records(text: str, path: Path, memo: Memo,
@@ -87,8 +87,8 @@ def parse_arxiv_store(text: str, path: Path, memo: Memo) -> dict[str, ArxivMetad
 
     # Hashed as bytes: the store of 10,000 works is a file of 4 MB.
     return through(memo, digest("arxiv", digest_bytes(text.encode("utf-8"))),
-                    _decode_arxiv_store, lambda: parse(text, path),
-                    lambda store: list(store.values()))
+                   _decode_arxiv_store, lambda: parse(text, path),
+                   lambda store: list(store.values()))
 
 
 @functools.lru_cache(maxsize=256)
