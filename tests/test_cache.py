@@ -17,12 +17,11 @@ from speechlm_bib.model import Entry, Record, Section
 from speechlm_bib.services.common import LINKED
 from speechlm_bib.store import cache as cache_module
 from speechlm_bib.store import entries, memoised
-from speechlm_bib.store.cache import (
-    CACHE_DIR,
+from speechlm_bib.store.cache import CACHE_DIR, open_cache
+from speechlm_bib.store.fingerprints import (
     code_fingerprint,
     fingerprint,
     installed_version,
-    open_cache,
     package_digest,
 )
 
@@ -129,6 +128,72 @@ def test_a_damaged_cache_is_read_as_empty_and_rewritten(
     assert outputs(run, survey_repo) == cold
     header = json.loads((survey_repo / CACHE_DIR / "records.cache").read_bytes().split(b"\n")[0])
     assert (header["fingerprint"], header["code"]) == (fingerprint(), code_fingerprint())
+
+
+def test_an_edit_is_kept_in_a_patch_beside_the_sections_written_whole(
+        run: Cli, survey_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cold = outputs(run, survey_repo)
+    whole = cache_files(survey_repo)["records.cache"]
+    entry = next((survey_repo / "entries").rglob("*moshi*.yaml"))
+    text = entry.read_text(encoding="utf-8")
+    entry.write_text(text.replace("name: Moshi", "name: Moshi 2"), encoding="utf-8")
+    edited = outputs(run, survey_repo)
+    assert cache_files(survey_repo)["records.cache"] == whole
+    assert (survey_repo / CACHE_DIR / "records.patch.cache").is_file()
+    # The patch read back: the command after finds everything it needs in the cache.
+    build_parses_nothing_again(run, survey_repo, monkeypatch)
+    monkeypatch.undo()
+    entry.write_text(text, encoding="utf-8")
+    assert outputs(run, survey_repo) == cold
+    shutil.rmtree(survey_repo / CACHE_DIR)
+    entry.write_text(text.replace("name: Moshi", "name: Moshi 2"), encoding="utf-8")
+    assert outputs(run, survey_repo) == edited
+
+
+def _forged_patch(root: Path, generation: str | None) -> None:
+    """A patch of the records giving each kept record another's normalised fields."""
+    stored = cache_module._read_section(root / CACHE_DIR, "records")
+    values = list(stored.items.values())
+    forged = dict(zip(stored.items, [*values[1:], values[0]], strict=True))
+    cache_module._write(root / CACHE_DIR, "records.patch.cache", (forged, ()),
+                        base=generation or stored.generation)
+
+
+def test_a_patch_applies_to_the_file_it_names_only(run: Cli, survey_repo: Path) -> None:
+    cold = outputs(run, survey_repo)
+    _forged_patch(survey_repo, "another")
+    assert outputs(run, survey_repo) == cold
+    _forged_patch(survey_repo, None)
+    assert outputs(run, survey_repo) != cold  # the same patch, naming this file: read
+
+
+def test_a_patch_grows_to_an_eighth_of_the_section_then_it_is_written_whole(
+        tmp_path: Path) -> None:
+    def save(values: dict[str, str]) -> dict[str, str]:
+        cache = open_cache(tmp_path)
+        section = cache.section("records")
+        for key in section.items.keys() - values.keys():
+            section.forget(key)
+        for key, value in values.items():
+            if section.get(key) != value:
+                section.put(key, value)
+        cache.save()
+        return dict(open_cache(tmp_path).section("records").items)
+
+    folder = tmp_path / CACHE_DIR
+    values = {f"k{n}": f"v{n}" for n in range(160)}
+    assert save(values) == values and not (folder / "records.patch.cache").exists()
+    whole = (folder / "records.cache").read_bytes()
+    for n in range(10):  # up to fifteen values changed or dropped of 155: a patch
+        values[f"k{n}"] = f"changed {n}"
+        if n % 2:
+            del values[f"k{n + 80}"]
+        assert save(values) == values
+        assert (folder / "records.cache").read_bytes() == whole
+    values.update({f"k{n}": "too many" for n in range(150, 155)})  # 25 of 155
+    assert save(values) == values
+    assert (folder / "records.cache").read_bytes() != whole
+    assert not (folder / "records.patch.cache").exists()
 
 
 def test_the_same_code_installed_again_reads_the_cache_other_code_does_not(

@@ -9,39 +9,58 @@ wrote it: by the size and time of its installed files, and by their content (so 
 code installed afresh, as on a CI machine restoring the folder, reads it). It is safe to
 delete, and a file that is unreadable, truncated, of other code or damaged is read as empty.
 Writes are atomic (a temporary file renamed into place), so that commands running side by
-side never leave a half-written file; the last one wins.
+side never leave a half-written file; the last one wins. A section that every command reads
+whole and that changed in a few values only is not written again: what changed is written
+beside it, as a patch naming the very file it applies to (``PATCH``), until the patch holds
+an eighth of the values and the section is written whole.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
-import hashlib
-import importlib.util
 import json
 import logging
 import marshal
 import os
-import re
-import sys
-from collections.abc import Iterator
+import zlib
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
-from ..memo import digest, to_plain
+from ..memo import to_plain
+from .fingerprints import code_fingerprint, fingerprint
 
 CACHE_DIR = ".speechlm-bib-cache"
 """The cache's folder at the repository root (git-ignored)."""
 SUFFIX = ".cache"
 """The suffix of the cache's files, one per section."""
+PATCH = ".patch"
+"""What a section's patch file adds to its name: ``records.patch.cache``."""
 _IGNORE_ALL = "# Written by speechlm-bib: a cache, safe to delete.\n*\n"
-_LIBRARIES = {"bibtexparser": "bibtexparser", "pylatexenc": "pylatexenc", "yaml": "pyyaml",
-              "rapidfuzz": "rapidfuzz"}
-"""The libraries whose versions the cached values depend on: module, distribution."""
-
 _log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """A section as its files hold it: the values, the whole file's keys and generation.
+
+    The generation names the whole file a patch applies to (None when there is none);
+    ``patched`` are the keys whose values the patch gave.
+    """
+
+    items: dict[str, Any]
+    base: Collection[str] = ()
+    generation: str | None = None
+    patched: Collection[str] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Patch:
+    """What changed in a section since its whole file was written: values added, keys dropped."""
+
+    added: dict[str, Any]
+    removed: tuple[str, ...]
 
 
 @dataclass(slots=True)
@@ -57,6 +76,8 @@ class Section:
     items: dict[str, Any]
     complete: bool = True
     limit: int = 64
+    stored: Stored = field(default_factory=lambda: Stored({}))
+    """The section as read from its files (its whole file's keys: what a patch is made against)."""
     used: dict[str, Any] = field(default_factory=dict)
     added: set[str] = field(default_factory=set)
     """The digests of values put by this command, not yet in plain form."""
@@ -97,6 +118,24 @@ class Section:
         kept = {k: v for k, v in self.items.items() if k not in self.used} | self.used
         return self._plain(dict(list(kept.items())[-self.limit:]))
 
+    def patch(self, items: dict[str, Any]) -> Patch | None:
+        """What to write beside the whole file for it to read as ``items``; None: write it whole.
+
+        Only a complete section is patched (another keeps its values in the order used), and
+        only while the patch stays under an eighth of its values.
+        """
+        base, patched = self.stored.base, self.stored.patched
+        if not self.complete or self.stored.generation is None:
+            return None
+        removed = tuple(key for key in base if key not in items)
+        if len(removed) > len(items) // 8:
+            return None
+        added = {k: v for k, v in items.items()
+                 if k not in base or k in patched or k in self.added}
+        if len(added) + len(removed) > len(items) // 8:
+            return None
+        return Patch(added, removed)
+
     def _plain(self, values: dict[str, Any]) -> dict[str, Any]:
         """The values with those put by this command made plain (equal tuples shared)."""
         shared: dict[Any, Any] = {}
@@ -114,11 +153,11 @@ class Cache:
     sections: dict[str, Section] = field(default_factory=dict)
 
     def section(self, name: str, *, complete: bool = True, limit: int = 64) -> Section:
-        """A section, read from its file the first time it is asked for."""
+        """A section, read from its files the first time it is asked for."""
         found = self.sections.get(name)
         if found is None:
-            items = _read(self.folder / f"{name}{SUFFIX}") if self.folder is not None else {}
-            found = self.sections[name] = Section(name, items, complete, limit)
+            stored = _read_section(self.folder, name) if self.folder is not None else Stored({})
+            found = self.sections[name] = Section(name, stored.items, complete, limit, stored)
         return found
 
     def save(self) -> None:
@@ -127,8 +166,14 @@ class Cache:
             return
         for section in self.sections.values():
             items = section.to_save()
-            if items is not None:
-                _write(self.folder, f"{section.name}{SUFFIX}", items)
+            if items is None:
+                continue
+            patch = section.patch(items)
+            if patch is None:
+                _write_whole(self.folder, section.name, items)
+            else:
+                _write(self.folder, f"{section.name}{PATCH}{SUFFIX}",
+                       (patch.added, patch.removed), base=section.stored.generation)
 
 
 def open_cache(root: Path, enabled: bool = True) -> Cache:
@@ -144,121 +189,49 @@ def kept_for(root: Path, enabled: bool = True) -> Iterator[Cache]:
     cache.save()
 
 
-@functools.cache
-def fingerprint() -> str:
-    """What the cached values depend on besides their inputs: this code and its libraries.
-
-    The version, the size and time of every file of the package (so that a module edited in
-    place makes a new fingerprint), Python's version and the size and time of the
-    libraries' modules: cheap to tell, and the same while nothing is installed again.
-    """
-    package = Path(__file__).resolve().parent.parent
-    parts = [__version__, sys.version, *map(_entry_line, _package_files(str(package)))]
-    for name in _LIBRARIES:
-        spec = importlib.util.find_spec(name)
-        parts.append(f"{name}:{_stat_line(spec.origin) if spec and spec.origin else '-'}")
-    return digest(*parts)
-
-
-@functools.cache
-def code_fingerprint() -> str:
-    """The same by content: the digest of the package's files and the libraries' versions.
-
-    The same code installed afresh (as on each run of a CI machine, where a kept cache
-    folder is restored) has another ``fingerprint`` and this same one.
-    """
-    package = Path(__file__).resolve().parent.parent
-    parts = [__version__, sys.version, package_digest(package)]
-    for name, distribution in _LIBRARIES.items():
-        parts.append(f"{name}:{_library_version(name, distribution)}")
-    return digest(*parts)
+def _read_section(folder: Path, name: str) -> Stored:
+    """A section as its files hold it: the whole file, with its patch laid over it if any."""
+    whole = _read(folder / f"{name}{SUFFIX}")
+    if whole is None or not isinstance(whole[1], dict):
+        return Stored({})
+    header, items = whole
+    generation = header.get("generation")
+    if not isinstance(generation, str):
+        return Stored(items)
+    base, patched = frozenset(items), {}
+    patch = _read(folder / f"{name}{PATCH}{SUFFIX}")
+    if patch is not None and patch[0].get("base") == generation and _is_patch(patch[1]):
+        patched, removed = patch[1]
+        for key in removed:
+            items.pop(key, None)
+        items.update(patched)
+    return Stored(items, base, generation, patched.keys())
 
 
-def package_digest(folder: Path) -> str:
-    """The digest of the names and bytes of every file under a folder (bytecode left out)."""
-    found = hashlib.blake2b(digest_size=16)
-    for entry in _package_files(str(folder)):
-        name = os.path.relpath(entry.path, folder)
-        with open(entry.path, "rb") as handle:  # noqa: PTH123 - the walk's names, as they are
-            found.update(name.encode("utf-8", "surrogateescape") + b"\0" + handle.read() + b"\0")
-    return found.hexdigest()
+def _is_patch(value: Any) -> bool:
+    return (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], dict)
+            and isinstance(value[1], tuple))
 
 
-def _package_files(folder: str) -> list[os.DirEntry[str]]:
-    """Every file under a folder, in a fixed order, but hidden ones and __pycache__."""
-    found = []
-    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-        if entry.name.startswith(".") or entry.name == "__pycache__":
-            continue
-        found += _package_files(entry.path) if entry.is_dir() else [entry]
-    return found
-
-
-def _entry_line(entry: os.DirEntry[str]) -> str:
-    stat = entry.stat()
-    return f"{entry.path}:{stat.st_size}:{stat.st_mtime_ns}"
-
-
-def _library_version(name: str, distribution: str) -> str:
-    """A library's installed version; the size and time of its module where none is told."""
-    spec = importlib.util.find_spec(name)
-    if spec is None or spec.origin is None:
-        return "-"
-    module = Path(spec.origin)
-    site = module.parent.parent if spec.submodule_search_locations else module.parent
-    return installed_version(site, distribution) or _stat_line(spec.origin)
-
-
-def installed_version(site: Path, distribution: str) -> str | None:
-    """The version a distribution's ``.dist-info`` folder in site names; None if not one.
-
-    >>> installed_version(Path("/nonexistent"), "pyyaml") is None
-    True
-    """
-    try:
-        names = os.listdir(site)  # noqa: PTH208 - names only, one call
-    except OSError:
-        return None
-    wanted = _canonical(distribution)
-    versions = sorted(name[: -len(".dist-info")].rpartition("-")[2] for name in names
-                      if name.endswith(".dist-info")
-                      and _canonical(name[: -len(".dist-info")].rpartition("-")[0]) == wanted)
-    return " ".join(versions) or None
-
-
-def _canonical(name: str) -> str:
-    """A distribution's name as packaging compares them: lower case, runs of -_. as one -."""
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def _stat_line(path: str) -> str:
-    try:
-        stat = Path(path).stat()
-    except OSError:
-        return "-"
-    return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
-
-
-def _read(path: Path) -> dict[str, Any]:
-    """The values of one file of the cache; empty when it is missing, damaged or foreign.
+def _read(path: Path) -> tuple[dict[str, Any], Any] | None:
+    """One file of the cache: its header and its value; None when missing, damaged or foreign.
 
     A file is a line of JSON naming the fingerprints of what wrote it and the checksum of the
-    rest, then the values as one dictionary in ``marshal``'s format (Python's own, for the
-    tuples and strings of plain values; read only when a fingerprint is this code's and the
-    checksum holds).
+    rest, then the value in ``marshal``'s format (Python's own, for the dictionaries, tuples
+    and strings of plain values; read only when a fingerprint is this code's and the checksum
+    holds).
     """
     try:
         head, _, body = path.read_bytes().partition(b"\n")
         header = json.loads(head)
         if (not isinstance(header, dict) or not _same_code(header)
                 or header.get("checksum") != _checksum(body)):
-            return {}
+            return None
         # Only a file this very installation wrote gets here: its fingerprint holds the size
         # and time of each of the package's modules, and the checksum holds.
-        items = marshal.loads(body)  # noqa: S302
+        return header, marshal.loads(body)  # noqa: S302
     except (OSError, ValueError, EOFError, TypeError):
-        return {}
-    return items if isinstance(items, dict) else {}
+        return None
 
 
 def _same_code(header: dict[str, Any]) -> bool:
@@ -275,18 +248,27 @@ _CODE: dict[str, str] = {}
 
 
 def _checksum(body: bytes) -> str:
-    return hashlib.blake2b(body, digest_size=16).hexdigest()
+    """A check against damage (a file cut short, bytes changed), as zip and PNG files carry."""
+    return f"{zlib.crc32(body):08x}"
 
 
-def _write(folder: Path, name: str, items: dict[str, Any]) -> None:
+def _write_whole(folder: Path, name: str, items: dict[str, Any]) -> None:
+    """Write a section whole, a new generation; the patch of the one before is dropped."""
+    _write(folder, f"{name}{SUFFIX}", items, generation=os.urandom(8).hex())
+    with contextlib.suppress(OSError):
+        (folder / f"{name}{PATCH}{SUFFIX}").unlink(missing_ok=True)
+
+
+def _write(folder: Path, name: str, value: Any, **header: str | None) -> None:
     """Write one file of the cache atomically; give up quietly when the folder is not ours."""
-    body = marshal.dumps(items)
+    body = marshal.dumps(value)
     code = _CODE.get(fingerprint()) or code_fingerprint()
-    header = json.dumps({"fingerprint": fingerprint(), "code": code, "checksum": _checksum(body)})
+    head = json.dumps({"fingerprint": fingerprint(), "code": code, "checksum": _checksum(body),
+                       **header})
     try:
         _prepare(folder)
         with _temporary(folder, name) as (handle, temporary):
-            handle.write(header.encode("utf-8") + b"\n" + body)
+            handle.write(head.encode("utf-8") + b"\n" + body)
             handle.close()
             Path(temporary).replace(folder / name)
     except OSError as error:
