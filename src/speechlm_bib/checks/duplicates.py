@@ -89,7 +89,7 @@ def _shared(library: Library, code: str, severity: str, what: str,
     for record, found in values:
         for value in found:
             owners.setdefault(value, []).append(record)
-    for value, records in sorted(owners.items()):
+    for value, records in sorted(item for item in owners.items() if len(item[1]) > 1):
         first = records[0]
         for record in records[1:]:
             yield finding(

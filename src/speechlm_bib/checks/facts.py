@@ -26,7 +26,7 @@ from ..model import Entry, Library, Record
 from .common import written
 from .duplicates import arxiv_ids, dois, normalise_title
 from .fields import Problem, record_problems
-from .identity import name_words
+from .identity import name_words, title_words
 from .keys import scheme_deviation
 from .rows import RowProblem, doi_of_url, row_problems, same_link
 from .similarity import similar_pairs, similar_pairs_since
@@ -46,6 +46,8 @@ class RecordFacts:
     """Every DOI it names, lowercased and sorted."""
     title: str
     """Its title normalised (``duplicates.normalise_title``); empty without one."""
+    words: tuple[str, ...]
+    """The words of its title that can tell one work from another (``identity``), sorted."""
     link: str | None
     """Its url reduced as ``rows.same_link`` does; None without one."""
 
@@ -191,7 +193,7 @@ def _titles_and_pairs(plain: Any) -> tuple[dict[str, str], set[tuple[str, str]]]
 def _kept_record(plain: Any) -> RecordFacts:
     made = from_plain(RecordFacts, plain)
     if not (all(_texts(problem, 4) for problem in made.problems) and _texts(made.arxiv_ids)
-            and _texts(made.dois) and type(made.title) is str
+            and _texts(made.dois) and type(made.title) is str and _texts(made.words)
             and _text_or_none(made.scheme) and _text_or_none(made.link)):
         raise ValueError("not a record's facts")
     return made
@@ -220,16 +222,22 @@ def _text_or_none(value: Any) -> bool:
 
 def _texts(value: Any, size: int | None = None) -> bool:
     """Whether a value is a tuple of strings (of ``size`` of them, when given)."""
-    return (type(value) is tuple and (size is None or len(value) == size)
-            and all(type(item) is str for item in value))
+    if type(value) is not tuple or (size is not None and len(value) != size):
+        return False
+    try:
+        "".join(value)  # refuses anything but strings, at once
+    except TypeError:
+        return False
+    return True
 
 
 def _made(record: Record, year: int) -> RecordFacts:
     url = record.get("url")
+    title = normalise_title(field_text(record, "title") or "")
     return RecordFacts(
         problems=tuple(record_problems(record, year)), scheme=scheme_deviation(record),
         arxiv_ids=tuple(sorted(arxiv_ids(record))), dois=tuple(sorted(dois(record))),
-        title=normalise_title(field_text(record, "title") or ""),
+        title=title, words=tuple(sorted(title_words(title))),
         link=same_link(url) if url else None,
     )
 

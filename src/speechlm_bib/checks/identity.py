@@ -9,7 +9,7 @@ only through the rarer words of the titles, so the check stays linear in the lis
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from ..bibtex.latex import field_text
@@ -48,13 +48,12 @@ def check_borrowed_links(library: Library, facts: Facts) -> Iterator[Finding]:
 
 def check_borrowed_names(library: Library, facts: Facts) -> Iterator[Finding]:
     """Rows whose name fits another record's title better than their own record's."""
-    titles = {r.key: _title_words(facts.of(r).title) for r in library.records}
+    titles = {r.key: facts.of(r).words for r in library.records}
     index = _rare_index(titles)
     for row in library.rows:
         if row.entry.name is None or row.record is None:
             continue
-        words = set(facts.row(row.entry).name_words)
-        other = _better_fit(words, row.record.key, titles, index)
+        other = _better_fit(facts.row(row.entry).name_words, row.record.key, titles, index)
         if other is not None:
             yield _borrowed_name(library, row, row.record, library.by_key[other])
 
@@ -70,15 +69,15 @@ def _borrowed_name(library: Library, row: Row, record: Record, other: Record) ->
 
 def name_words(name: str) -> set[str]:
     """The words of a row's name that can tell one work from another."""
-    return _title_words(normalise_title(name))
+    return title_words(normalise_title(name))
 
 
-def _title_words(title: str) -> set[str]:
+def title_words(title: str) -> set[str]:
     """The words of a normalised title that can tell one work from another."""
     return {w for w in title.split() if len(w) > 1 and w not in _STOP}
 
 
-def _rare_index(titles: Mapping[str, set[str]]) -> dict[str, list[str]]:
+def _rare_index(titles: Mapping[str, Collection[str]]) -> dict[str, list[str]]:
     """The keys of the titles each rare word appears in."""
     index: dict[str, list[str]] = defaultdict(list)
     for key, words in titles.items():
@@ -87,12 +86,18 @@ def _rare_index(titles: Mapping[str, set[str]]) -> dict[str, list[str]]:
     return {word: keys for word, keys in index.items() if len(keys) <= RARE}
 
 
-def _better_fit(name: set[str], key: str, titles: Mapping[str, set[str]],
+def _better_fit(name: Collection[str], key: str, titles: Mapping[str, Collection[str]],
                 index: Mapping[str, list[str]]) -> str | None:
-    """Another key whose title shares more of the name's words than the cited one's."""
-    own = len(name & titles[key])
-    shared = Counter(other for word in name for other in index.get(word, ()) if other != key)
+    """Another key whose title shares more of the name's words than the cited one's.
+
+    ``name`` holds each word once. Another title shares at least two of them, or none fits.
+    """
+    found = [index[word] for word in name if word in index]
+    if len(found) < 2:
+        return None
+    shared = Counter(other for keys in found for other in keys if other != key)
     if not shared:
         return None
     best, count = max(shared.items(), key=lambda item: (item[1], item[0]))
+    own = len(set(name).intersection(titles[key]))
     return best if count > own and count >= 2 else None
