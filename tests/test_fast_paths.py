@@ -1,4 +1,4 @@
-"""The fast paths give what the general code gives: encoder, name parser, key suffixes."""
+"""The fast paths give what the general code gives: encoder, name parser, key suffixes, reads."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from bibtexparser.middlewares.names import parse_single_name_into_parts
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from speechlm_bib.bibtex.latex import (
@@ -21,6 +21,7 @@ from speechlm_bib.bibtex.latex import (
 )
 from speechlm_bib.bibtex.names import _name_parts, _plain_name_parts, bibtex_name
 from speechlm_bib.keys import free_key, unique_key
+from speechlm_bib.memo import read_bytes
 from speechlm_bib.store.yamlfile import parse_yaml
 
 _SPECIALS = {
@@ -128,3 +129,19 @@ def test_yaml_strings_read_as_the_constructor_reads_them(tmp_path: Path) -> None
     values = {name: item.value for name, item in node.value.items()}
     assert values == {"a": "x: y", "b": 2410.00037, "c": None, "d": True, "e": "plain text"}
     assert node.value["b"].raw == "2410.00037"
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 3 << 17), st.binary(min_size=1, max_size=64))
+@example(0, b"x")
+@example((1 << 16) - 1, b"xy")
+@example(1 << 16, b"xyz")
+@example((1 << 16) + 1, b"x")
+@example((1 << 16) + (1 << 20) + 7, b"abc")
+def test_a_files_bytes_are_read_whole_whatever_its_size(
+        tmp_path_factory: object, size: int, pattern: bytes) -> None:
+    path = tmp_path_factory.mktemp("read") / "file"  # type: ignore[attr-defined]
+    data = (pattern * (size // len(pattern) + 1))[:size]
+    path.write_bytes(data)
+    assert read_bytes(path) == data
+

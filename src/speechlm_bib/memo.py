@@ -134,6 +134,28 @@ class FilesDigest:
         return _digest_files(files)
 
 
+def read_bytes(path: str | Path) -> bytes:
+    """A file's bytes, in as few system calls as it takes (an entry file: open, read, close).
+
+    Raises what opening and reading raise (``FileNotFoundError``, ``IsADirectoryError``...).
+    """
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        data = os.read(fd, _FIRST_READ)
+        if len(data) < _FIRST_READ:
+            return data
+        chunks = [data]
+        while more := os.read(fd, 1 << 20):
+            chunks.append(more)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+_FIRST_READ = 1 << 16
+"""What the first read asks for: all of a list's files but the largest."""
+
+
 def path_state(path: str | Path) -> tuple[str | None, str]:
     """The digest of what a path holds (a file's bytes, a folder's names), or why none.
 
@@ -141,8 +163,7 @@ def path_state(path: str | Path) -> tuple[str | None, str]:
     (None, 'missing')
     """
     try:
-        with open(path, "rb") as handle:  # noqa: PTH123 - names as logged, not Path objects
-            return digest_bytes(handle.read()), ""
+        return digest_bytes(read_bytes(path)), ""
     except FileNotFoundError:
         return None, "missing"
     except IsADirectoryError:
@@ -191,11 +212,16 @@ def recorded_reads() -> Iterator[FilesDigest]:
         _READS.reset(token)
 
 
-def log_read(path: Path, data: bytes | None, problem: str = "") -> None:
-    """A file read (its bytes, or None and why), into the reads recorded now if any."""
+def log_read(path: Path, data: bytes | None, problem: str = "", *,
+             known: str | None = None) -> None:
+    """A file read (its bytes, or None and why), into the reads recorded now if any.
+
+    ``known`` is the digest of the bytes when the reader has it already.
+    """
     recording = _READS.get()
     if recording:
-        state = (str(path), None if data is None else digest_bytes(data), problem)
+        found = known or (None if data is None else digest_bytes(data))
+        state = (str(path), found, problem)
         for reads in recording:
             reads.add_state(state)
 

@@ -18,7 +18,7 @@ from ..errors import InputError
 from ..memo import Memo, digest, digest_bytes, from_plain, recall, through
 from ..model import Acknowledgement, ArxivMetadata, Entry, HandRecord, Section
 from .entries import parse_entry
-from .yamlfile import read_source
+from .yamlfile import read_source_digest
 
 if TYPE_CHECKING:
     from ..paper import BibRecord
@@ -29,12 +29,12 @@ BibRead = tuple["tuple[BibRecord, ...]", tuple[int, ...]]
 
 def load_entry(path: Path, section: Section, memo: Memo) -> Entry:
     """One entry file, read and validated (or as it was the last time it had this text)."""
-    text = read_source(path)
-    key = _entry_key(path, section, text)
+    text, data = read_source_digest(path)
+    key = _entry_key(path, section, data)
     # The path is part of the digest: the kept entry's is this one (not parsed again).
-    found = recall(memo, key, lambda plain: _decode_entry(plain, path))
-    if found is not None:
-        return found
+    kept = recall(memo, key, lambda plain: _decode_entry(plain, path))
+    if kept is not None:
+        return kept
     entry = parse_entry(text, path, section)
     memo.put(key, entry)
     return entry
@@ -46,11 +46,13 @@ def keep_entry(path: Path, section: Section, text: str, memo: Memo) -> None:
     A text that does not parse is left for that load to report.
     """
     with contextlib.suppress(InputError):
-        memo.put(_entry_key(path, section, text), parse_entry(text, path, section))
+        memo.put(_entry_key(path, section, digest_bytes(text.encode("utf-8"))),
+                 parse_entry(text, path, section))
 
 
-def _entry_key(path: Path, section: Section, text: str) -> str:
-    return digest("entry", str(path), _section_digest(section), text)
+def _entry_key(path: Path, section: Section, found: str) -> str:
+    """The digest an entry is kept under: its path, its section's and its bytes' (``found``)."""
+    return digest("entry", str(path), _section_digest(section), found)
 
 
 def parse_hand_records(text: str, path: Path, memo: Memo) -> dict[str, HandRecord]:

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from ..errors import InputError
-from ..memo import log_read
+from ..memo import digest_bytes, log_read, read_bytes
 
 try:
     from yaml import CSafeLoader as SafeLoader
@@ -46,18 +46,24 @@ def read_optional(path: Path) -> str | None:
 
 def read_source(path: Path) -> str:
     """The text of a UTF-8 file, refusing what is not one (directories, bad bytes, a BOM)."""
+    return read_source_digest(path)[0]
+
+
+def read_source_digest(path: Path) -> tuple[str, str]:
+    """``read_source``'s text, and the digest of the file's bytes (``memo.digest_bytes``)."""
     try:
-        data = path.read_bytes()
+        data = read_bytes(path)
     except OSError as error:
         reason = "is a directory, expected a file" if isinstance(error, IsADirectoryError) \
             else f"cannot read: {error.strerror}"
         log_read(path, None, reason)
         raise InputError(reason, path) from None
-    log_read(path, data)
+    found = digest_bytes(data)
+    log_read(path, data, known=found)
     if data.startswith(b"\xef\xbb\xbf"):
         raise InputError("starts with a byte-order mark; save it as UTF-8 without BOM", path, 1)
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), found
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise InputError(f"is not UTF-8 (byte {data[error.start]:#04x})", path, line) from None
