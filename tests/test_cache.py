@@ -7,14 +7,16 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from speechlm_bib import memo
 from speechlm_bib.checks import facts, rows
 from speechlm_bib.model import Entry, Record, Section
-from speechlm_bib.services.common import LINKED
+from speechlm_bib.services.common import LINKED, link_library, read_repository
 from speechlm_bib.store import cache as cache_module
 from speechlm_bib.store import entries, memoised
 from speechlm_bib.store.cache import CACHE_DIR, open_cache
@@ -100,6 +102,18 @@ def test_the_digests_of_the_records_are_kept_for_the_files_read(
     # Other files (a term every title already protects): the digests are computed again.
     terms.write_text(text + "Moshi\n", encoding="utf-8")
     assert run("export", root=survey_repo).output == exported
+
+
+def test_records_have_one_digest_whether_their_metadata_were_read_through_the_cache_or_not(
+        run: Cli, survey_repo: Path) -> None:
+    outputs(run, survey_repo)
+    cache = open_cache(survey_repo)
+    repo, _ = read_repository(survey_repo, cache)
+    assert all(meta.digest == memo.digest(replace(meta, digest="")) for meta in repo.arxiv.values())
+    fetched = replace(repo, arxiv={key: replace(meta, digest="")
+                                   for key, meta in repo.arxiv.items()})
+    assert [r.digest for r in link_library(fetched, cache).records] == \
+        [r.digest for r in link_library(repo, cache).records]
 
 
 def test_a_changed_hand_record_is_normalised_again(run: Cli, survey_repo: Path) -> None:

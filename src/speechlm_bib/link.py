@@ -244,8 +244,12 @@ def _terms(work: _Work, terms: Sequence[str]) -> tuple[str, ...]:
 
 
 def _digest(work: _Work, terms: Sequence[str]) -> str:
-    """The digest of everything a work's normalised record is made from."""
-    return digest("record", work.key, _terms(work, terms), work.meta, work.hand, work.version)
+    """The digest of everything a work's normalised record is made from.
+
+    Its arXiv metadata count by their digest: kept with them when read through the cache.
+    """
+    meta = (work.meta.digest or digest(work.meta)) if work.meta is not None else None
+    return digest("record", work.key, _terms(work, terms), meta, work.hand, work.version)
 
 
 def _recall(memo: Memo, key: str) -> _Normalised | None:

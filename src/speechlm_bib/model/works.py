@@ -32,6 +32,10 @@ class ArxivMetadata:
     doi: str | None = None
     journal_ref: str | None = None
     comment: str | None = None
+    digest: str = field(default="", compare=False, repr=False)
+    """The digest of the fields above (``memo.digest`` of the value), as reading the store
+    through the cache computes it once; empty for metadata read otherwise. Linking makes
+    each record's digest of it."""
 
     @property
     def year(self) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -87,10 +88,12 @@ def parse_arxiv_store(text: str, path: Path, memo: Memo) -> dict[str, ArxivMetad
     """``arxivdata.parse_arxiv_store`` through the cache."""
     from .arxivdata import parse_arxiv_store as parse  # json, on a miss
 
+    def parsed() -> dict[str, ArxivMetadata]:
+        return {key: replace(meta, digest=digest(meta)) for key, meta in parse(text, path).items()}
+
     # Hashed as bytes: the store of 10,000 works is a file of 4 MB.
     return through(memo, digest("arxiv", digest_bytes(text.encode("utf-8"))),
-                   _decode_arxiv_store, lambda: parse(text, path),
-                   lambda store: list(store.values()))
+                   _decode_arxiv_store, parsed, lambda store: list(store.values()))
 
 
 @functools.lru_cache(maxsize=256)
