@@ -167,11 +167,21 @@ def path_state(path: str | Path) -> tuple[str | None, str]:
     except FileNotFoundError:
         return None, "missing"
     except IsADirectoryError:
-        with os.scandir(path) as found:  # a folder's names, a folder's marked as one
-            names = sorted(entry.name + "/" * entry.is_dir() for entry in found)
-        return digest_bytes("\0".join(names).encode("utf-8", "surrogateescape")), "folder"
+        return folder_state(list_folder(path))
     except OSError as error:
         return None, error.strerror or type(error).__name__
+
+
+def list_folder(path: str | Path) -> list[tuple[str, bool]]:
+    """The names in a folder, each with whether it is a folder itself."""
+    with os.scandir(path) as found:
+        return [(entry.name, entry.is_dir()) for entry in found]
+
+
+def folder_state(listed: Iterable[tuple[str, bool]]) -> tuple[str, str]:
+    """``path_state`` of a folder listed (``list_folder``): the digest of its names."""
+    names = sorted(name + "/" * is_dir for name, is_dir in listed)  # a folder's marked
+    return digest_bytes("\0".join(names).encode("utf-8", "surrogateescape")), "folder"
 
 
 def unchanged(states: Iterable[FileState]) -> bool:
@@ -226,11 +236,14 @@ def log_read(path: Path, data: bytes | None, problem: str = "", *,
             reads.add_state(state)
 
 
-def log_state(path: Path) -> None:
-    """A path looked at and not read (a file that is not there, a folder listed), likewise."""
+def log_state(path: Path, listed: list[tuple[str, bool]] | None = None) -> None:
+    """A path looked at and not read (a file that is not there, a folder listed), likewise.
+
+    ``listed`` is the folder's listing when the caller has it (``list_folder``).
+    """
     recording = _READS.get()
     if recording:
-        state = (str(path), *path_state(path))
+        state = (str(path), *(path_state(path) if listed is None else folder_state(listed)))
         for reads in recording:
             reads.add_state(state)
 

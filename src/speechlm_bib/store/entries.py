@@ -6,7 +6,6 @@ is an ``EntryError`` carrying the finding code ``check`` reports it under.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, replace
 from datetime import date
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import EntryError, InputError
 from ..ids import is_web_url, parse_arxiv_id
 from ..keys import is_valid_key
-from ..memo import log_state
+from ..memo import list_folder, log_state
 from ..model import (
     CITATION_STYLES,
     GENERATED,
@@ -212,10 +211,13 @@ def entry_paths(root: Path, sections: tuple[Section, ...]) -> list[tuple[Section
     result: list[tuple[Section, Path]] = []
     for section in sections:
         folder = root / ENTRIES / section.id
-        log_state(folder)  # its names: an entry file added or removed is another list
-        if folder.is_dir():
-            with os.scandir(folder) as found:  # one listing, where two globs list it twice
-                names = sorted(e.name for e in found if e.name.endswith((".yaml", ".yml")))
+        if not folder.is_dir():
+            log_state(folder)
+        else:
+            # Its names logged: an entry file added or removed is another list.
+            listed = list_folder(folder)
+            log_state(folder, listed)
+            names = sorted(name for name, _ in listed if name.endswith((".yaml", ".yml")))
             strays = [name for name in names if name.endswith(".yml")]
             if strays:
                 raise InputError("entry files end in .yaml, not .yml", folder / strays[0])
