@@ -71,7 +71,8 @@ def _compare(old: ArxivMetadata | None, new: ArxivMetadata) -> Change:
     if old is None:
         return Change(new.id, ADDED, notes)
     details = tuple(_field_change(f.name, getattr(old, f.name), getattr(new, f.name))
-                    for f in fields(ArxivMetadata) if getattr(old, f.name) != getattr(new, f.name))
+                    for f in fields(ArxivMetadata)
+                    if f.compare and getattr(old, f.name) != getattr(new, f.name))
     return Change(new.id, CHANGED if details else UNCHANGED, details + notes)
 
 
