@@ -20,7 +20,7 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .bibtex.latex import to_text
 from .bibtex.names import bibtex_name
@@ -72,8 +72,7 @@ class _Work:
             self.version is not None and self.arxiv_id is None)
 
 
-@dataclass(frozen=True, slots=True)
-class _Normalised:
+class _Normalised(NamedTuple):
     """What normalising a work gives its record: type, fields and where they came from."""
 
     type: str

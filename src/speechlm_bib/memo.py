@@ -3,8 +3,9 @@
 Helpers for the cache (store/cache.py holds its files): a ``Memo`` finds a value by the
 digest of everything that made it (as the cache's file holds it, in plain form) and keeps new
 ones (converted only when the cache is written); ``to_plain`` and ``from_plain`` turn
-the frozen dataclasses kept (entries, hand records, a paper's records, normalised records)
-into tuples of strings and numbers and back, field by field in their declared order.
+the frozen dataclasses and named tuples kept (entries, hand records, a paper's records,
+normalised records, the checks' facts) into tuples of strings and numbers and back, field by
+field in their declared order.
 
 Within ``recorded_reads`` every file the readers read (``log_read``: entry files, data/'s
 stores, generated files, a paper's sources and bibliography files) and every path they look
@@ -285,7 +286,7 @@ def through(memo: Memo | None, key: str, decode: Callable[[Any], T], make: Calla
 
 
 def to_plain(value: Any, shared: dict[Any, Any] | None = None) -> Any:
-    """A dataclass (its fields in order), tuple, list or path as tuples and strings.
+    """A dataclass or named tuple (its fields in order), tuple, list or path as tuples and strings.
 
     With ``shared``, equal tuples come out as one object (kept in it), so that ``marshal``
     writes each once and reads it back once.
@@ -311,10 +312,16 @@ def to_plain(value: Any, shared: dict[Any, Any] | None = None) -> Any:
 
 
 def _field_names(kind: type) -> tuple[str, ...] | None:
-    """The names of a dataclass's fields set by its constructor, in order; None for others."""
+    """The names of the fields a dataclass's constructor sets, or a named tuple's, in order.
+
+    None for other types.
+    """
     if kind not in _FIELDS:
-        _FIELDS[kind] = (tuple(f.name for f in dataclasses.fields(kind) if f.init)
-                         if dataclasses.is_dataclass(kind) else None)
+        if dataclasses.is_dataclass(kind):
+            _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind) if f.init)
+        else:
+            named = getattr(kind, "_fields", None) if issubclass(kind, tuple) else None
+            _FIELDS[kind] = tuple(named) if named is not None else None
         _FIELD_PLACES[kind] = {name: index for index, name in enumerate(_FIELDS[kind] or ())}
     return _FIELDS[kind]
 
@@ -327,7 +334,7 @@ _FIELD_PLACES: dict[type, dict[str, int]] = {}
 
 def from_plain(kind: type[T], plain: Any,
                fields: Mapping[str, Callable[[Any], Any]] | None = None) -> T:
-    """A dataclass back from ``to_plain``'s tuple (as ``marshal`` reads it back).
+    """A dataclass or named tuple back from ``to_plain``'s tuple (as ``marshal`` reads it back).
 
     ``fields`` converts the fields that hold something else than strings, numbers and tuples
     of them (a path, nested dataclasses). A value that does not fit raises ``TypeError`` or

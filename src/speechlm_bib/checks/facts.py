@@ -16,7 +16,7 @@ import datetime
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from ..bibtex.latex import field_text
@@ -32,8 +32,7 @@ from .rows import RowProblem, doi_of_url, row_problems, same_link
 from .similarity import similar_pairs, similar_pairs_since
 
 
-@dataclass(frozen=True, slots=True)
-class RecordFacts:
+class RecordFacts(NamedTuple):
     """What the checks read of one record, from its content alone."""
 
     problems: tuple[Problem, ...]
@@ -52,8 +51,7 @@ class RecordFacts:
     """Its url reduced as ``rows.same_link`` does; None without one."""
 
 
-@dataclass(frozen=True, slots=True)
-class LinkFacts:
+class LinkFacts(NamedTuple):
     """What the checks read of one link, a row's or a hand record's."""
 
     arxiv: str | None
@@ -72,8 +70,7 @@ class LinkFacts:
     """It reduced so that links to one page compare equal (``rows.same_link``)."""
 
 
-@dataclass(frozen=True, slots=True)
-class RowFacts:
+class RowFacts(NamedTuple):
     """What the checks read of one row that cites a record, from its cells and the record."""
 
     problems: tuple[RowProblem, ...]
