@@ -37,8 +37,11 @@ def check_borrowed_links(library: Library, facts: Facts) -> Iterator[Finding]:
         if row.entry.url is None or row.record is None:
             continue
         linked = facts.link(row.entry.url).same
-        others = sorted(owners.get(linked, set()) - {row.record.key})
-        if others and facts.of(row.record).link != linked:
+        owning = owners.get(linked)
+        if not owning or owning == {row.record.key}:  # most rows: their own record's link
+            continue
+        others = sorted(owning - {row.record.key})
+        if facts.of(row.record).link != linked:
             yield finding(
                 library, "error", "link-mismatch", row.entry.path, row.entry.line_of("url"),
                 row.key, f"the row links to the link of '{others[0]}' but cites "

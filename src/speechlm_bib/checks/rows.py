@@ -210,7 +210,7 @@ def check_shared_links(library: Library, facts: Facts) -> Iterator[Finding]:
     for entry in (row.entry for row in library.rows):
         if entry.url is not None and entry.name is not None:
             rows.setdefault(facts.link(entry.url).same, []).append(entry)
-    for link, entries in sorted(rows.items()):
+    for link, entries in sorted(item for item in rows.items() if len(item[1]) > 1):
         first = entries[0]
         for entry in entries[1:]:
             if fold(entry.name or "") != fold(first.name or ""):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .findings import Problem
 from .list import Entry, Section
+from .pairs import last_value
 from .works import KEEP_PREPRINT, ArxivMetadata, HandRecord, PublishedData, PublishedVersion
 
 
@@ -80,15 +81,11 @@ class Record:
     """The digest of everything the record's content is made from (all but ``entries``,
     ``path`` and ``line``), as linking through the cache computes it; empty for a record
     made otherwise. Its BibTeX text and what the checks read of it are kept under it."""
-    # ``fields``, ``origins`` and ``plain`` by name: checks look fields up many times.
+    # ``fields`` by name: checks and renderers look fields up many times.
     _values: dict[str, str] = field(init=False, repr=False, compare=False)
-    _origins: dict[str, str] = field(init=False, repr=False, compare=False)
-    _plain: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_values", dict(self.fields))
-        object.__setattr__(self, "_origins", dict(self.origins))
-        object.__setattr__(self, "_plain", dict(self.plain))
 
     def get(self, name: str) -> str | None:
         """The BibTeX value of a field, or None."""
@@ -96,11 +93,11 @@ class Record:
 
     def origin(self, name: str) -> str | None:
         """Where a field came from: ``ARXIV``, ``PUBLISHED``, ``HAND``, or None if absent."""
-        return self._origins.get(name)
+        return last_value(self.origins, name)
 
     def plain_text(self, name: str) -> str | None:
         """A field as plain text, for a field that was plain text before encoding; or None."""
-        return self._plain.get(name)
+        return last_value(self.plain, name)
 
     @property
     def sections(self) -> tuple[str, ...]:
