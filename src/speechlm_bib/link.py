@@ -95,8 +95,8 @@ def link(repo: Repository, stack: Sequence[BlockMiddleware] | None = None,
     works = _works(repo, keys)
     records = _records(works, repo, stack, memo if stack is None else None, sources)
     by_key = {record.key: record for record in records}
-    rows = tuple(Row(entry, keys.get(entry.path), by_key.get(keys.get(entry.path, "")))
-                 for entry in repo.entries)
+    cited = ((entry, keys.get(entry.path)) for entry in repo.entries)
+    rows = tuple(Row(entry, key, by_key.get(key or "")) for entry, key in cited)
     return Library(
         root=repo.root, sections=repo.sections, rows=rows, records=records, arxiv=repo.arxiv,
         surveys=repo.surveys, keep=repo.keep, problems=repo.problems,
@@ -163,8 +163,9 @@ def _works(repo: Repository, keys: Mapping[Path, str]) -> list[_Work]:
     """The works the entries cite, in order of first citation, then uncited hand records."""
     grouped: dict[str, list[Entry]] = {}
     for entry in repo.entries:
-        if entry.path in keys:
-            grouped.setdefault(keys[entry.path], []).append(entry)
+        key = keys.get(entry.path)
+        if key is not None:
+            grouped.setdefault(key, []).append(entry)
     works = [_work(key, tuple(entries), repo) for key, entries in grouped.items()]
     works += [_Work(key, (), hand=hand) for key, hand in repo.hand.items() if key not in grouped]
     return works

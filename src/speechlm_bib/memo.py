@@ -322,6 +322,8 @@ def _field_names(kind: type) -> tuple[str, ...] | None:
         else:
             named = getattr(kind, "_fields", None) if issubclass(kind, tuple) else None
             _FIELDS[kind] = tuple(named) if named is not None else None
+            if named is not None:
+                _NAMED.add(kind)
         _FIELD_PLACES[kind] = {name: index for index, name in enumerate(_FIELDS[kind] or ())}
     return _FIELDS[kind]
 
@@ -330,6 +332,8 @@ _ATOMS = frozenset({str, int, bool, type(None)})
 """The types ``to_plain`` gives back as they are."""
 _FIELDS: dict[type, tuple[str, ...] | None] = {}
 _FIELD_PLACES: dict[type, dict[str, int]] = {}
+_NAMED: set[type] = set()
+"""The named tuples among the types ``_FIELDS`` knows."""
 
 
 def from_plain(kind: type[T], plain: Any,
@@ -348,6 +352,9 @@ def from_plain(kind: type[T], plain: Any,
     if names is None or type(plain) is not tuple or len(plain) != len(names):
         raise ValueError(f"not a {kind.__name__}")
     if not fields:
+        if kind in _NAMED:  # the tuple itself, of its class (what its constructor makes)
+            made: T = tuple.__new__(kind, plain)  # type: ignore[type-var]
+            return made
         return kind(*plain)
     values = list(plain)
     places = _FIELD_PLACES[kind]

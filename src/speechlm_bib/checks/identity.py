@@ -38,7 +38,7 @@ def check_borrowed_links(library: Library, facts: Facts) -> Iterator[Finding]:
             continue
         linked = facts.link(row.entry.url).same
         owning = owners.get(linked)
-        if not owning or owning == {row.record.key}:  # most rows: their own record's link
+        if not owning or (len(owning) == 1 and row.record.key in owning):  # most rows
             continue
         others = sorted(owning - {row.record.key})
         if facts.of(row.record).link != linked:

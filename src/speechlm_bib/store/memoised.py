@@ -106,7 +106,7 @@ def _decode_entry(plain: Any, path: Path) -> Entry:
 
 
 def _acknowledgements(items: Any) -> tuple[Acknowledgement, ...]:
-    return tuple(from_plain(Acknowledgement, item) for item in items)
+    return tuple(from_plain(Acknowledgement, item) for item in items) if items else ()
 
 
 def _decode_hand_records(plain: Any) -> dict[str, HandRecord]:
