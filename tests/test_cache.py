@@ -166,9 +166,9 @@ def test_an_edit_is_kept_in_a_patch_beside_the_sections_written_whole(
 
 def _forged_patch(root: Path, generation: str | None) -> None:
     """A patch of the records giving each kept record another's normalised fields."""
-    stored = cache_module._read_section(root / CACHE_DIR, "records")
-    values = list(stored.items.values())
-    forged = dict(zip(stored.items, [*values[1:], values[0]], strict=True))
+    items, stored = cache_module._read_section(root / CACHE_DIR, "records")
+    values = list(items.values())
+    forged = dict(zip(items, [*values[1:], values[0]], strict=True))
     cache_module._write(root / CACHE_DIR, "records.patch.cache", (forged, ()),
                         base=generation or stored.generation)
 

@@ -135,6 +135,10 @@ class FilesDigest:
         return _digest_files(files)
 
 
+_FIRST_READ = 1 << 16
+"""What the first read asks for: all of a list's files but the largest."""
+
+
 def read_bytes(path: str | Path) -> bytes:
     """A file's bytes, in as few system calls as it takes (an entry file: open, read, close).
 
@@ -151,10 +155,6 @@ def read_bytes(path: str | Path) -> bytes:
         return b"".join(chunks)
     finally:
         os.close(fd)
-
-
-_FIRST_READ = 1 << 16
-"""What the first read asks for: all of a list's files but the largest."""
 
 
 def path_state(path: str | Path) -> tuple[str | None, str]:

@@ -43,13 +43,12 @@ _log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class Stored:
-    """A section as its files hold it: the values, the whole file's keys and generation.
+    """The whole file a section was read from: its keys and generation, and its patch's keys.
 
     The generation names the whole file a patch applies to (None when there is none);
     ``patched`` are the keys whose values the patch gave.
     """
 
-    items: dict[str, Any]
     base: Collection[str] = ()
     generation: str | None = None
     patched: Collection[str] = ()
@@ -76,8 +75,8 @@ class Section:
     items: dict[str, Any]
     complete: bool = True
     limit: int = 64
-    stored: Stored = field(default_factory=lambda: Stored({}))
-    """The section as read from its files (its whole file's keys: what a patch is made against)."""
+    stored: Stored = field(default_factory=Stored)
+    """The whole file the section was read from: what a patch is made against."""
     used: dict[str, Any] = field(default_factory=dict)
     added: set[str] = field(default_factory=set)
     """The digests of values put by this command, not yet in plain form."""
@@ -156,8 +155,9 @@ class Cache:
         """A section, read from its files the first time it is asked for."""
         found = self.sections.get(name)
         if found is None:
-            stored = _read_section(self.folder, name) if self.folder is not None else Stored({})
-            found = self.sections[name] = Section(name, stored.items, complete, limit, stored)
+            items, stored = (_read_section(self.folder, name) if self.folder is not None
+                             else ({}, Stored()))
+            found = self.sections[name] = Section(name, items, complete, limit, stored)
         return found
 
     def save(self) -> None:
@@ -189,15 +189,18 @@ def kept_for(root: Path, enabled: bool = True) -> Iterator[Cache]:
     cache.save()
 
 
-def _read_section(folder: Path, name: str) -> Stored:
-    """A section as its files hold it: the whole file, with its patch laid over it if any."""
+def _read_section(folder: Path, name: str) -> tuple[dict[str, Any], Stored]:
+    """A section's values as its files hold them, and the whole file they were read from.
+
+    The whole file's values, with its patch laid over them when the patch names that file.
+    """
     whole = _read(folder / f"{name}{SUFFIX}")
     if whole is None or not isinstance(whole[1], dict):
-        return Stored({})
+        return {}, Stored()
     header, items = whole
     generation = header.get("generation")
     if not isinstance(generation, str):
-        return Stored(items)
+        return items, Stored()
     base, patched = frozenset(items), {}
     patch = _read(folder / f"{name}{PATCH}{SUFFIX}")
     if patch is not None and patch[0].get("base") == generation and _is_patch(patch[1]):
@@ -205,7 +208,7 @@ def _read_section(folder: Path, name: str) -> Stored:
         for key in removed:
             items.pop(key, None)
         items.update(patched)
-    return Stored(items, base, generation, patched.keys())
+    return items, Stored(base, generation, patched.keys())
 
 
 def _is_patch(value: Any) -> bool:
