@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -117,6 +118,29 @@ def test_entry_names_are_protected_terms_in_their_titles() -> None:
     kimi = meta("2504.18425", "Kimi-Audio Technical Report", ("KimiTeam", "Ding Ding"), 2025)
     library = link(repository([entry("Kimi-Audio", "2504.18425")], [kimi]))
     assert "title = {{Kimi-Audio} Technical Report}" in write_bibtex(library.records)
+
+
+class DictMemo(dict[str, object]):
+    """A memo kept in a dictionary."""
+
+    def put(self, digest: str, value: object) -> None:
+        self[digest] = value
+
+    def forget(self, digest: str) -> None:
+        self.pop(digest, None)
+
+
+def test_a_records_digest_changes_with_a_rows_name_only_where_the_record_does() -> None:
+    def linked(name: str) -> tuple[str, str]:
+        repo = repository([entry(name, "2410.00037")], [MOSHI])
+        record = link(repo, memo=DictMemo()).records[0]
+        return record.digest, write_bibtex(link(repo).records)
+
+    names = ("Moshi", "Moshi 2", "Kyutai", "real-time dialogue", "Dialogue")
+    made = {name: linked(name) for name in names}
+    assert len({bibtex for _, bibtex in made.values()}) == 3  # Moshi 2, Kyutai: as no name
+    for first, second in itertools.combinations(names, 2):
+        assert (made[first][0] == made[second][0]) == (made[first][1] == made[second][1])
 
 
 def test_a_record_keeps_the_fetched_text_beside_its_bibtex() -> None:

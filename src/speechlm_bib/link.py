@@ -238,9 +238,16 @@ def _record_keys(works: Sequence[_Work], terms: Sequence[str],
 
 
 def _terms(work: _Work, terms: Sequence[str]) -> tuple[str, ...]:
-    """What a work's title protects from lowercasing: the terms, and short names of its rows."""
+    """What a work's title protects from lowercasing: the terms, and short names of its rows.
+
+    Only those its arXiv title contains, when it has one (a term protects where it stands in
+    the title and nowhere else): a row renamed leaves its record as it was, and its digest.
+    """
     names = tuple(e.name for e in work.entries if e.name and len(e.name.split()) <= 3)
-    return (*terms, *names)
+    if work.meta is None:  # the title is a published version's, or the hand record's
+        return (*terms, *names)
+    title = work.meta.title
+    return tuple(term for term in (*terms, *names) if term in title)
 
 
 def _digest(work: _Work, terms: Sequence[str]) -> str:
