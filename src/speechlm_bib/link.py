@@ -241,7 +241,7 @@ def _terms(work: _Work, terms: Sequence[str]) -> tuple[str, ...]:
     """What a work's title protects from lowercasing: the terms, and short names of its rows.
 
     Only those its arXiv title contains, when it has one (a term protects where it stands in
-    the title and nowhere else): a row renamed leaves its record as it was, and its digest.
+    the title and nowhere else): a row given a name its title lacks keeps its record's digest.
     """
     names = tuple(e.name for e in work.entries if e.name and len(e.name.split()) <= 3)
     if work.meta is None:  # the title is a published version's, or the hand record's
