@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from speechlm_bib.adopt.history import read_history
 from speechlm_bib.adopt.plan import list_rows
-from speechlm_bib.history import read_history
 from speechlm_bib.model import Version
 from speechlm_bib.services import run_import
 from speechlm_bib.store.git import load_versions

@@ -5,5 +5,6 @@ The flow, pure from text to plan: ``scan`` finds the README's tables and fenced 
 ``repairs`` fixes what a maintainer would (version pins, tracking parameters, http,
 mojibake); ``tables`` turns each row into an entry that renders back to the same cells;
 ``citations`` takes the BibTeX records; ``plan`` wraps each table in markers where it stands
-and lists the files to write with the report of everything done.
+and lists the files to write with the report of everything done; ``history`` dates each row
+by the first commit of the README that holds it.
 """

@@ -30,7 +30,7 @@ from .scan import Scan, Table, scan_readme
 from .tables import AdoptedTable, Place, adopt_table
 
 if TYPE_CHECKING:
-    from ..history import History
+    from .history import History
 
 RECORDS_HEADER = (
     "% Hand-maintained records, taken as written from the BibTeX blocks of {source}.\n"

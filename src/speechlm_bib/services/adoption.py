@@ -6,9 +6,9 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from ..adopt.history import read_history
 from ..adopt.plan import plan_adoption
 from ..errors import InputError
-from ..history import read_history
 from ..model import ImportReport
 from ..store import ENTRIES, LIST_FILE, README_FILE, RECORDS_FILE
 from ..store.files import LOCK_WAIT, read_text, repository_lock

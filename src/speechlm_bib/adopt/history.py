@@ -16,9 +16,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .adopt.plan import list_rows
-from .errors import InputError
-from .model import Version
+from ..errors import InputError
+from ..model import Version
+from .plan import list_rows
 
 
 @dataclass(frozen=True, slots=True)
