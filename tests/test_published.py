@@ -9,10 +9,10 @@ import pytest
 
 from speechlm_bib.link import arxiv_fields
 from speechlm_bib.model import ArxivMetadata
+from speechlm_bib.published.fields import VersionFields, lay_over, to_fields
 from speechlm_bib.published.rule import (
     Candidate,
     Preprint,
-    VersionFields,
     decide,
     describe,
     describe_candidate,
@@ -20,9 +20,7 @@ from speechlm_bib.published.rule import (
     from_crossref,
     from_dblp,
     judge,
-    lay_over,
     search_query,
-    to_fields,
 )
 from speechlm_bib.sources.crossref import CrossrefWork
 from speechlm_bib.sources.dblp import DblpHit, DblpRecord

@@ -25,17 +25,8 @@ from speechlm_bib.bibtex.middlewares import PLAIN, default_stack
 from speechlm_bib.bibtex.writer import write_bibtex
 from speechlm_bib.link import arxiv_fields
 from speechlm_bib.model import ArxivMetadata, Record
-from speechlm_bib.published.rule import (
-    Decision,
-    Preprint,
-    VersionFields,
-    decide,
-    from_dblp,
-    lay_over,
-    page_range,
-    search_query,
-    to_fields,
-)
+from speechlm_bib.published.fields import VersionFields, lay_over, page_range, to_fields
+from speechlm_bib.published.rule import Decision, Preprint, decide, from_dblp, search_query
 from speechlm_bib.sources import arxiv_source
 from speechlm_bib.sources.arxiv import FetchSettings
 from speechlm_bib.sources.crossref import Crossref

@@ -41,8 +41,7 @@ from .model import (
     Repository,
     Row,
 )
-from .published.fields import WorkFields, version_key, work_fields
-from .published.rule import lay_over
+from .published.fields import WorkFields, lay_over, version_key, work_fields
 from .store import ENTRIES, LIST_FILE, RECORDS_FILE
 
 if TYPE_CHECKING:

@@ -1,4 +1,4 @@
-"""Published versions of arXiv preprints: which candidate is one, and the fields it gives.
+"""Published versions of arXiv preprints: which candidate is one (``fields`` gives its fields).
 
 Pure functions over plain values. The confirmation rule is strict, because a wrong venue in
 a paper's bibliography is worse than none. A candidate (a DBLP hit, a Crossref work) is the
@@ -15,44 +15,23 @@ preprint's published version only when
 Exactly one such candidate is a confirmed version. Several are listed, none chosen; so is
 every candidate that passes part of the rule (the same title by other authors, a retitled
 version with the same first author). Nothing else is listed.
-
-A confirmed version becomes the fields a record takes (`to_fields`): DBLP's record BibTeX,
-with Crossref's metadata laid over it when the version has a DOI (the publisher's container
-title, pages, volume, issue and publisher). `lay_over` puts them on a preprint's fields,
-keeping its eprint, archiveprefix and primaryclass.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, TypeVar
+from typing import TYPE_CHECKING, Literal
 
 from .. import keys
 from ..bibtex import latex
-from ..ids import is_doi
-from ..model import ArxivMetadata, CrossrefWork, DblpRecord
+from ..model import ArxivMetadata, CrossrefWork
 
 if TYPE_CHECKING:
     from ..sources.dblp import DblpHit
 
-V = TypeVar("V")
-
 Kind = Literal["confirmed", "candidates", "none"]
-PREPRINT_VENUE = ("journal", "booktitle", "howpublished")
-"""Fields of a preprint record that say where it appeared: replaced by the version's."""
-VENUE_FIELDS = {"article": "journal", "inproceedings": "booktitle", "incollection": "booktitle",
-                "phdthesis": "school", "mastersthesis": "school", "techreport": "institution",
-                "misc": "howpublished"}
-"""The field that names where a work of each entry type appeared."""
-CROSSREF_TYPES = {"journal-article": "article", "proceedings-article": "inproceedings",
-                  "book-chapter": "incollection", "book-part": "incollection",
-                  "book-section": "incollection", "book": "book", "monograph": "book",
-                  "edited-book": "book", "reference-book": "book", "dissertation": "phdthesis",
-                  "report": "techreport"}
-"""BibTeX entry types of Crossref's work types (anything else is @misc)."""
-_DASHES = re.compile(r"\s*(?:-+|\u2013|\u2014)\s*")
 _MATH = re.compile(r"\$[^$]+\$")
 _WORD = re.compile(r"[^\W_]+")
 
@@ -146,18 +125,6 @@ class Decision:
     version: Candidate | None = None
     candidates: tuple[Verdict, ...] = ()
     """Listed, none chosen (beside a confirmed version: the look-alikes it beat)."""
-
-
-@dataclass(frozen=True, slots=True)
-class VersionFields:
-    """The fields a record takes from its published version (values are BibTeX)."""
-
-    type: str
-    fields: tuple[tuple[str, str], ...]
-
-    def get(self, name: str) -> str | None:
-        """The BibTeX value of a field, or None."""
-        return dict(self.fields).get(name)
 
 
 # --------------------------------------------------------------------------- candidates
@@ -273,87 +240,6 @@ def search_query(title: str) -> str:
     'LLaMA Omni Seamless Speech Interaction with μ Law Audio'
     """
     return " ".join(_WORD.findall(plain_text(title)))
-
-
-# --------------------------------------------------------------------------- fields
-
-
-def to_fields(record: DblpRecord | None, work: CrossrefWork | None = None) -> VersionFields:
-    """The fields of a confirmed version: DBLP's record, the publisher's metadata over it.
-
-    Without a DBLP record (a version pinned by its DOI) Crossref's metadata is all there is.
-    """
-    entry_type = record.type if record is not None else crossref_type(work)
-    venue = VENUE_FIELDS.get(entry_type, "")
-    values: dict[str, str | None] = {}
-    if record is not None:
-        values = {name: _text(record.get(name)) for name in
-                  (venue, "year", "pages", "volume", "number", "publisher", "doi") if name}
-        values["doi"] = _doi(record)
-    if work is not None:
-        values.update(_crossref_values(venue, work))
-        values.setdefault("year", str(work.year) if work.year else None)
-    if not is_doi(values.get("doi") or ""):
-        values["doi"] = None  # a malformed DOI from a database is left out, not copied
-    return VersionFields(entry_type, tuple(_bibtex(n, v) for n, v in values.items() if v))
-
-
-def crossref_type(work: CrossrefWork | None) -> str:
-    """The BibTeX entry type of a Crossref work.
-
-    >>> crossref_type(None)
-    'misc'
-    """
-    return CROSSREF_TYPES.get(work.type, "misc") if work is not None else "misc"
-
-
-def _crossref_values(venue: str, work: CrossrefWork) -> dict[str, str | None]:
-    """The values Crossref has for a version: what it has wins over DBLP's."""
-    found = {venue: work.container_title, "pages": work.page, "volume": work.volume,
-             "number": work.issue, "publisher": work.publisher, "doi": work.doi}
-    return {name: value for name, value in found.items() if value and name}
-
-
-def _doi(record: DblpRecord) -> str | None:
-    """DBLP's DOI in the case of its doi.org link (the field itself is upper-case)."""
-    doi = record.get("doi")
-    url = record.get("url") or ""
-    if doi and url.lower().endswith("doi.org/" + doi.lower()):
-        return url[len(url) - len(doi):]
-    return doi
-
-
-def _text(value: str | None) -> str | None:
-    return " ".join(latex.to_text(value).split()) if value else None
-
-
-def _bibtex(name: str, value: str) -> tuple[str, str]:
-    """A plain value as BibTeX: page ranges with --, DOIs and numbers as they are."""
-    if name == "pages":
-        return name, page_range(value)
-    if name in {"doi", "year", "volume", "number"}:
-        return name, value
-    return name, latex.escape(value)
-
-
-def page_range(pages: str) -> str:
-    """Pages as BibTeX writes a range.
-
-    >>> page_range("13943-13970"), page_range("1336\u20131354"), page_range("1--5")
-    ('13943--13970', '1336--1354', '1--5')
-    """
-    return _DASHES.sub("--", pages.strip())
-
-
-def lay_over(preprint: Mapping[str, V], version: VersionFields) -> dict[str, V | str]:
-    """A preprint's fields with its published version's laid over them.
-
-    Where it appeared is replaced (the "arXiv preprint" journal goes); eprint,
-    archiveprefix, primaryclass and everything else the version does not set are kept.
-    """
-    fields: dict[str, V | str] = {k: v for k, v in preprint.items() if k not in PREPRINT_VENUE}
-    fields.update(version.fields)
-    return fields
 
 
 def describe(preprint: Preprint, version: Candidate) -> str:
