@@ -150,6 +150,7 @@ def test_an_edit_is_kept_in_a_patch_beside_the_sections_written_whole(
     whole = cache_files(survey_repo)["records.cache"]
     entry = next((survey_repo / "entries").rglob("*moshi*.yaml"))
     text = entry.read_text(encoding="utf-8")
+    # The title no longer protects "Moshi" as its row's name: the record is made again.
     entry.write_text(text.replace("name: Moshi", "name: Moshi 2"), encoding="utf-8")
     edited = outputs(run, survey_repo)
     assert cache_files(survey_repo)["records.cache"] == whole

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from bibtexparser.middlewares.names import parse_single_name_into_parts
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -139,9 +140,8 @@ def test_yaml_strings_read_as_the_constructor_reads_them(tmp_path: Path) -> None
 @example((1 << 16) + 1, b"x")
 @example((1 << 16) + (1 << 20) + 7, b"abc")
 def test_a_files_bytes_are_read_whole_whatever_its_size(
-        tmp_path_factory: object, size: int, pattern: bytes) -> None:
-    path = tmp_path_factory.mktemp("read") / "file"  # type: ignore[attr-defined]
+        tmp_path_factory: pytest.TempPathFactory, size: int, pattern: bytes) -> None:
+    path = tmp_path_factory.mktemp("read") / "file"
     data = (pattern * (size // len(pattern) + 1))[:size]
     path.write_bytes(data)
     assert read_bytes(path) == data
-

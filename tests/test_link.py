@@ -12,6 +12,7 @@ from speechlm_bib.bibtex.writer import write_bibtex
 from speechlm_bib.errors import InputError
 from speechlm_bib.link import assign_keys, link
 from speechlm_bib.model import ARXIV, HAND, ArxivMetadata, Entry, Repository, Section
+from speechlm_bib.store.cache import Section as CacheSection
 
 SECTION = Section("models", "Models", ())
 
@@ -120,20 +121,10 @@ def test_entry_names_are_protected_terms_in_their_titles() -> None:
     assert "title = {{Kimi-Audio} Technical Report}" in write_bibtex(library.records)
 
 
-class DictMemo(dict[str, object]):
-    """A memo kept in a dictionary."""
-
-    def put(self, digest: str, value: object) -> None:
-        self[digest] = value
-
-    def forget(self, digest: str) -> None:
-        self.pop(digest, None)
-
-
 def test_a_records_digest_changes_with_a_rows_name_only_where_the_record_does() -> None:
     def linked(name: str) -> tuple[str, str]:
         repo = repository([entry(name, "2410.00037")], [MOSHI])
-        record = link(repo, memo=DictMemo()).records[0]
+        record = link(repo, memo=CacheSection("records", {})).records[0]
         return record.digest, write_bibtex(link(repo).records)
 
     names = ("Moshi", "Moshi 2", "Kyutai", "real-time dialogue", "Dialogue")

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from .. import __version__
-from ..memo import digest
+from ..memo import digest, read_bytes
 
 _LIBRARIES = {"bibtexparser": "bibtexparser", "pylatexenc": "pylatexenc", "yaml": "pyyaml",
               "rapidfuzz": "rapidfuzz"}
@@ -31,7 +31,8 @@ def fingerprint() -> str:
     libraries' modules: cheap to tell, and the same while nothing is installed again.
     """
     package = Path(__file__).resolve().parent.parent
-    parts = [__version__, sys.version, *map(_entry_line, _package_files(str(package)))]
+    files = _package_files(str(package))
+    parts = [__version__, sys.version, *(_stat_line(entry.path) for entry in files)]
     for name in _LIBRARIES:
         spec = importlib.util.find_spec(name)
         parts.append(f"{name}:{_stat_line(spec.origin) if spec and spec.origin else '-'}")
@@ -57,8 +58,8 @@ def package_digest(folder: Path) -> str:
     found = hashlib.blake2b(digest_size=16)
     for entry in _package_files(str(folder)):
         name = os.path.relpath(entry.path, folder)
-        with open(entry.path, "rb") as handle:  # noqa: PTH123 - the walk's names, as they are
-            found.update(name.encode("utf-8", "surrogateescape") + b"\0" + handle.read() + b"\0")
+        found.update(name.encode("utf-8", "surrogateescape") + b"\0" + read_bytes(entry.path)
+                     + b"\0")
     return found.hexdigest()
 
 
@@ -70,11 +71,6 @@ def _package_files(folder: str) -> list[os.DirEntry[str]]:
             continue
         found += _package_files(entry.path) if entry.is_dir() else [entry]
     return found
-
-
-def _entry_line(entry: os.DirEntry[str]) -> str:
-    stat = entry.stat()
-    return f"{entry.path}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def _library_version(name: str, distribution: str) -> str:
@@ -110,8 +106,9 @@ def _canonical(name: str) -> str:
 
 
 def _stat_line(path: str) -> str:
+    """A file's path, size and time, as a fingerprint takes it; "-" when it cannot be read."""
     try:
-        stat = Path(path).stat()
+        stat = os.stat(path)  # noqa: PTH116 - a name as found, many of them
     except OSError:
         return "-"
     return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
